@@ -1,0 +1,1 @@
+"""User-facing layer: the CLI and the Streamlit app."""

@@ -1,0 +1,24 @@
+"""The rsgraph command line: each command parses options and calls the library."""
+
+from __future__ import annotations
+
+import click
+
+from app.commands.neo4j import neo4j
+from app.commands.stats import stats
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rsgraph")
+def main() -> None:
+    """rsgraph: a knowledge graph for research-security due diligence."""
+
+
+main.add_command(stats)
+main.add_command(neo4j)
+
+
+if __name__ == "__main__":
+    main()

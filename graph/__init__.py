@@ -1,0 +1,1 @@
+"""The graph layer: records, the store protocol and its implementations."""
