@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from app.commands.ingest import ingest
 from app.commands.neo4j import neo4j
 from app.commands.stats import stats
 
@@ -18,6 +19,7 @@ def main() -> None:
 
 main.add_command(stats)
 main.add_command(neo4j)
+main.add_command(ingest)
 
 
 if __name__ == "__main__":
