@@ -6,6 +6,7 @@ import click
 
 from app.commands.ingest import ingest
 from app.commands.neo4j import neo4j
+from app.commands.sources import sources
 from app.commands.stats import stats
 
 __all__ = ["main"]
@@ -20,6 +21,7 @@ def main() -> None:
 main.add_command(stats)
 main.add_command(neo4j)
 main.add_command(ingest)
+main.add_command(sources)
 
 
 if __name__ == "__main__":

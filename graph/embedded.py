@@ -20,13 +20,13 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import RecordRejected, StoreError
-from graph.model import Edge, EdgeKind, Node, NodeKind, content_hash, searchable_names
+from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, searchable_names
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import migrate
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
 from graph.subgraph import to_networkx
 from graph.text import name_tokens
-from graph.validate import check_edge, check_node
+from graph.validate import admit
 from graph.window import lower_bound, overlaps, upper_bound
 
 __all__ = ["EmbeddedStore", "hash64"]
@@ -60,6 +60,20 @@ def _batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
 
 def _node_data(node: Node) -> str:
     return json.dumps({"props": dict(node.props), "provenance": node.provenance.as_dict()}, ensure_ascii=False)
+
+
+def _edge_data(e: Edge) -> str:
+    p = e.provenance
+    prov = [p.source, p.source_id, p.url, p.retrieved_at, p.dataset_version]
+    return json.dumps([e.kind.value, e.src, e.dst, e.key, e.start, e.end, e.props, prov], ensure_ascii=False)
+
+
+def _edge_from_data(data: str) -> Edge:
+    kind, src, dst, key, start, end, props, prov = json.loads(data)
+    return Edge(EdgeKind(kind), src, dst, Provenance(*prov), key, start, end, props)
+
+
+_EdgeRow = tuple[Edge, str, int, int]
 
 
 def _node_from_row(node_id: str, kind: str, name: str, data: str) -> Node:
@@ -125,11 +139,11 @@ class EmbeddedStore:
         rejected: list[RecordRejected] = []
         latest: dict[int, tuple[Node, str]] = {}
         for node in batch:
-            problem = check_node(node)
-            if problem:
-                rejected.append(problem)
+            verdict = admit(node)
+            if isinstance(verdict, RecordRejected):
+                rejected.append(verdict)
             else:
-                latest[hash64(node.id)] = (node, content_hash(node))
+                latest[hash64(node.id)] = (node, verdict)
         try:
             version = self._begin()
             existing = self._existing("nodes", "nid", list(latest))
@@ -185,24 +199,26 @@ class EmbeddedStore:
 
     def _upsert_edge_batch(self, batch: list[Edge]) -> UpsertResult:
         rejected: list[RecordRejected] = []
-        latest: dict[int, tuple[Edge, str]] = {}
+        latest: dict[int, _EdgeRow] = {}
+        nid: dict[str, int] = {}
         for edge in batch:
-            problem = check_edge(edge)
-            if problem:
-                rejected.append(problem)
-            else:
-                latest[hash64(edge.id)] = (edge, content_hash(edge))
+            verdict = admit(edge)
+            if isinstance(verdict, RecordRejected):
+                rejected.append(verdict)
+                continue
+            src = nid.get(edge.src) or nid.setdefault(edge.src, hash64(edge.src))
+            dst = nid.get(edge.dst) or nid.setdefault(edge.dst, hash64(edge.dst))
+            latest[hash64(edge.id)] = (edge, verdict, src, dst)
         try:
             version = self._begin()
-            endpoints = list({hash64(x) for e, _h in latest.values() for x in (e.src, e.dst)})
-            known = self._existing("nodes", "nid", endpoints)
-            for eid, (e, _h) in list(latest.items()):
-                for end, field in ((e.src, "src"), (e.dst, "dst")):
-                    if hash64(end) not in known and eid in latest:
-                        rejected.append(RecordRejected(e.provenance.source, e.id, field, f"unknown node {end!r}"))
-                        del latest[eid]
+            known = self._existing("nodes", "nid", list(set(nid.values())))
+            for eid, (e, _h, src, dst) in list(latest.items()):
+                missing = [(end, f) for end, key, f in ((e.src, src, "src"), (e.dst, dst, "dst")) if key not in known]
+                if missing:
+                    rejected.append(RecordRejected(e.provenance.source, e.id, missing[0][1], f"unknown node {missing[0][0]!r}"))
+                    del latest[eid]
             existing = self._existing("edges", "eid", list(latest))
-            changed = [(eid, e, h) for eid, (e, h) in latest.items() if existing.get(eid) != h]
+            changed = [(eid, row) for eid, row in latest.items() if existing.get(eid) != row[1]]
             self._write_edges(changed, existing, version)
             self._commit(version, bool(changed))
         except BaseException:
@@ -210,13 +226,12 @@ class EmbeddedStore:
             raise
         return UpsertResult(len(changed), len(latest) - len(changed), tuple(rejected), self.version())
 
-    def _write_edges(self, changed: list[tuple[int, Edge, str]], existing: Mapping[int, str], version: int) -> None:
+    def _write_edges(self, changed: list[tuple[int, _EdgeRow]], existing: Mapping[int, str], version: int) -> None:
         rows = []
         adj = []
         degree: Counter[int] = Counter()
-        for eid, e, h in changed:
-            src, dst = hash64(e.src), hash64(e.dst)
-            rows.append((eid, e.kind.value, src, dst, e.provenance.source, json.dumps(e.as_dict(), ensure_ascii=False), h, version))
+        for eid, (e, h, src, dst) in changed:
+            rows.append((eid, e.kind.value, src, dst, e.provenance.source, _edge_data(e), h, version))
             lo, hi, code = lower_bound(e.start), upper_bound(e.end), _KIND_CODE[e.kind]
             adj.append((src, eid, dst, code, lo, hi))
             adj.append((dst, eid, src, code, lo, hi))
@@ -258,7 +273,7 @@ class EmbeddedStore:
             for part in _chunks(eids):
                 marks = ",".join("?" * len(part))
                 rows = self._conn.execute(f"SELECT data FROM edges WHERE eid IN ({marks})", part)
-                out.extend(Edge.from_dict(json.loads(r[0])) for r in rows)
+                out.extend(_edge_from_data(r[0]) for r in rows)
         return out
 
     def edges_of(self, node_id: str, *, kinds: Iterable[EdgeKind] | None = None) -> list[Edge]:
@@ -362,7 +377,7 @@ class EmbeddedStore:
                 "SELECT version, data FROM edges WHERE version > ? ORDER BY version", (version,)
             ).fetchall()
         changes = [Change(v, _node_from_row(i, k, n, d)) for v, i, k, n, d in node_rows]
-        changes += [Change(v, Edge.from_dict(json.loads(d))) for v, d in edge_rows]
+        changes += [Change(v, _edge_from_data(d)) for v, d in edge_rows]
         changes.sort(key=lambda c: (c.version, isinstance(c.record, Edge), c.record.id))
         yield from changes
 
@@ -386,7 +401,7 @@ class EmbeddedStore:
             sql, args = sql + " AND kind=?", [*args, EdgeKind(kind).value]
         if source is not None:
             sql, args = sql + " AND source=?", [*args, source]
-        rows = (Edge.from_dict(json.loads(r[0])) for r in self._iter_rows(sql, args))
+        rows = (_edge_from_data(r[0]) for r in self._iter_rows(sql, args))
         yield from sorted(rows, key=lambda e: e.id)
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:

@@ -197,19 +197,25 @@ class Edge:
         )
 
 
-def _canonical(value: Mapping[str, Any]) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def _facts(record: Node | Edge) -> list[Any]:
+    p = record.provenance
+    head: list[Any]
+    if isinstance(record, Node):
+        head = [record.id, record.kind.value, record.name]
+    else:
+        head = [record.kind.value, record.src, record.dst, record.key, record.start, record.end]
+    return [*head, record.props, p.source, p.source_id, p.url, p.dataset_version]
 
 
 def content_hash(record: Node | Edge) -> str:
     """Hash of a record's facts, excluding ``retrieved_at``.
 
     Re-reading an unchanged record later is not a change; the change feed
-    only moves when a fact moves.
+    only moves when a fact moves. Raises TypeError/ValueError when props
+    are not JSON-serialisable.
     """
-    d = record.as_dict()
-    d["provenance"] = {k: v for k, v in d["provenance"].items() if k != "retrieved_at"}
-    return hashlib.sha256(_canonical(d).encode("utf-8")).hexdigest()[:32]
+    text = json.dumps(_facts(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def searchable_names(node: Node) -> list[str]:

@@ -35,7 +35,6 @@ CREATE TABLE IF NOT EXISTS edges (
     version INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind);
-CREATE INDEX IF NOT EXISTS edges_source ON edges(source);
 CREATE INDEX IF NOT EXISTS edges_version ON edges(version);
 CREATE TABLE IF NOT EXISTS adj (
     nid INTEGER NOT NULL,

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import lru_cache
 
 from graph.errors import RecordRejected
-from graph.model import LEGAL_EFFECTS, Edge, Node, NodeKind
+from graph.model import LEGAL_EFFECTS, Edge, Node, NodeKind, content_hash
 
-__all__ = ["check_edge", "check_node"]
+__all__ = ["admit", "check_edge", "check_node"]
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
+@lru_cache(maxsize=8192)
 def _valid_date(value: str) -> bool:
     if not _DATE.match(value):
         return False
@@ -47,6 +49,26 @@ def _check_provenance(record: Node | Edge) -> RecordRejected | None:
 
 def check_node(node: Node) -> RecordRejected | None:
     """None if the node may be stored, else the reason it may not."""
+    return _node_structure(node) or _check_json(node)
+
+
+def check_edge(edge: Edge) -> RecordRejected | None:
+    """None if the edge may be stored, else the reason it may not."""
+    return _edge_structure(edge) or _check_json(edge)
+
+
+def admit(record: Node | Edge) -> str | RecordRejected:
+    """The record's content hash if it may be stored, else why not (one JSON pass)."""
+    problem = _node_structure(record) if isinstance(record, Node) else _edge_structure(record)
+    if problem:
+        return problem
+    try:
+        return content_hash(record)
+    except (TypeError, ValueError) as exc:
+        return _reject(record, "props", f"not JSON-serialisable: {exc}")
+
+
+def _node_structure(node: Node) -> RecordRejected | None:
     if not node.id or node.id != node.id.strip() or ":" not in node.id:
         return _reject(node, "id", "must be a non-empty id with a source prefix (e.g. 'ror:…')")
     if not node.name.strip():
@@ -55,11 +77,10 @@ def check_node(node: Node) -> RecordRejected | None:
         effect = node.props.get("legal_effect")
         if effect not in LEGAL_EFFECTS:
             return _reject(node, "props.legal_effect", f"must be one of {sorted(LEGAL_EFFECTS)}, got {effect!r}")
-    return _check_provenance(node) or _check_json(node)
+    return _check_provenance(node)
 
 
-def check_edge(edge: Edge) -> RecordRejected | None:
-    """None if the edge may be stored, else the reason it may not."""
+def _edge_structure(edge: Edge) -> RecordRejected | None:
     if not edge.src or not edge.dst:
         return _reject(edge, "src" if not edge.src else "dst", "missing endpoint")
     if edge.src == edge.dst:
@@ -70,4 +91,4 @@ def check_edge(edge: Edge) -> RecordRejected | None:
             return _reject(edge, name, f"not an ISO date (YYYY[-MM[-DD]]): {value!r}")
     if edge.start and edge.end and edge.start > edge.end:
         return _reject(edge, "end", f"ends ({edge.end}) before it starts ({edge.start})")
-    return _check_provenance(edge) or _check_json(edge)
+    return _check_provenance(edge)

@@ -25,7 +25,7 @@ from graph.errors import RecordRejected
 from graph.model import Edge, Node
 from graph.store import GraphStore, UpsertResult
 
-__all__ = ["IngestReport", "Mapped", "SourceRun", "load", "now_iso", "run_log"]
+__all__ = ["IngestReport", "Mapped", "SourceRun", "load", "now_iso", "record_run", "run_log"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class IngestReport:
     elapsed: float = 0.0
     failed: str | None = None
     started_at: str = field(default_factory=now_iso)
+    notes: list[str] = field(default_factory=list)  # e.g. "stopped at the daily budget; rerun resumes"
 
     def add(self, result: UpsertResult) -> None:
         self.written += result.written
@@ -87,6 +88,7 @@ class IngestReport:
             "elapsed": round(self.elapsed, 3),
             "failed": self.failed,
             "started_at": self.started_at,
+            "notes": list(self.notes),
         }
 
     def summary(self) -> str:
@@ -94,7 +96,7 @@ class IngestReport:
         return (
             f"{self.source} {self.dataset_version}: read {self.read:,}, upserted {self.written:,}, "
             f"unchanged {self.unchanged:,}, rejected {len(self.rejected):,}, "
-            f"{self.elapsed:.1f}s ({status})"
+            f"{self.elapsed:.1f}s ({status})" + "".join(f"\n  {note}" for note in self.notes)
         )
 
 
@@ -190,6 +192,12 @@ def _flush_nodes(
     if progress:
         progress(len(nodes))
     nodes.clear()
+
+
+def record_run(store: GraphStore, run: SourceRun, report: IngestReport) -> None:
+    """Quarantine a report's rejected records and log the run (for sources that write without :func:`load`)."""
+    _quarantine(store, run, report.rejected)
+    store.put_doc(RUNS, f"{report.started_at}|{run.source}|{run.location}", report.as_dict())
 
 
 def run_log(store: GraphStore) -> list[dict[str, Any]]:

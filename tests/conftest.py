@@ -15,6 +15,7 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.store import GraphStore
+from tests.httpserver import HttpTestServer
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data" / "real"
@@ -90,3 +91,11 @@ def pytest_terminal_summary(terminalreporter: object) -> None:
         tr.write_line(  # type: ignore[attr-defined]
             f"FAILED: RSGRAPH_REQUIRE_NEO4J=1 but {len(_neo4j_skips)} Neo4j tests were skipped", red=True
         )
+
+
+@pytest.fixture
+def http_server() -> Iterator[HttpTestServer]:
+    """A real HTTP server on 127.0.0.1 with fault injection (see tests/httpserver.py)."""
+    server = HttpTestServer().start()
+    yield server
+    server.stop()

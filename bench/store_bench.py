@@ -1,0 +1,154 @@
+"""Store benchmark: bulk upsert rate and k-hop neighbourhood latency.
+
+    python -m bench.store_bench --orgs 100000 --edges 500000 --store embedded
+    python -m bench.store_bench --orgs 1000000 --edges 5000000 --store embedded
+    python -m bench.store_bench --orgs 100000 --edges 500000 --store neo4j
+
+Writes ``bench/out/store-<store>-<orgs>.json`` and prints a Markdown table
+row; ``--doc`` appends it to docs/benchmarks.md. Upsert rates count only
+time spent inside the store's upsert calls, not record generation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from bench.generate import GraphSpec, generate_edges, generate_nodes, org_id
+from graph.embedded import EmbeddedStore
+from graph.model import Edge, Node
+from graph.store import GraphStore, SubgraphQuery, UpsertResult
+
+T = TypeVar("T", Node, Edge)
+OUT = Path(__file__).parent / "out"
+DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
+DEGREE_CAP = 1000
+
+
+def _chunks(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for r in records:
+        chunk.append(r)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def timed_upsert(upsert: Callable[[list[T]], UpsertResult], records: Iterable[T], size: int = 50_000) -> tuple[int, float]:
+    n, spent = 0, 0.0
+    for chunk in _chunks(records, size):
+        t = time.perf_counter()
+        upsert(chunk)
+        spent += time.perf_counter() - t
+        n += len(chunk)
+    return n, spent
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def query_latency(store: GraphStore, seeds: list[str], hops: int, cap: int | None) -> dict[str, float]:
+    times: list[float] = []
+    sizes: list[int] = []
+    for seed in seeds:
+        t = time.perf_counter()
+        g = store.subgraph(SubgraphQuery((seed,), hops=hops, degree_cap=cap))
+        times.append((time.perf_counter() - t) * 1000)
+        sizes.append(g.number_of_nodes())
+    return {
+        "p50_ms": round(percentile(times, 50), 1),
+        "p95_ms": round(percentile(times, 95), 1),
+        "mean_nodes": round(statistics.mean(sizes)),
+        "max_nodes": max(sizes),
+    }
+
+
+def open_bench_store(kind: str, workdir: Path) -> GraphStore:
+    if kind == "embedded":
+        return EmbeddedStore(workdir / "bench.db")
+    from graph import neo4j_server
+    from graph.neo4j_store import Neo4jStore
+
+    info = neo4j_server.start(workdir / "neo4j", 17687)
+    store = Neo4jStore(info.bolt_uri, user="neo4j", password=neo4j_server.password_for_uri(info.bolt_uri) or "")
+    store.clear()
+    return store
+
+
+def run(kind: str, spec: GraphSpec, queries: int, workdir: Path) -> dict[str, Any]:
+    store = open_bench_store(kind, workdir)
+    n_nodes, t_nodes = timed_upsert(store.upsert_nodes, generate_nodes(spec))
+    n_edges, t_edges = timed_upsert(store.upsert_edges, generate_edges(spec))
+    rng = np.random.default_rng(7)
+    candidates = [org_id(int(i)) for i in rng.integers(0, spec.orgs, size=queries * 3)]
+    seeds = [s for s in candidates if store.degree(s) <= 5000][:queries]
+    result = {
+        "store": kind,
+        "orgs": spec.orgs,
+        "nodes": n_nodes,
+        "edges": n_edges,
+        "node_upsert_per_s": round(n_nodes / t_nodes),
+        "edge_upsert_per_s": round(n_edges / t_edges),
+        "hop2": query_latency(store, seeds, 2, None),
+        "hop2_capped": query_latency(store, seeds, 2, DEGREE_CAP),
+        "hop3_capped": query_latency(store, seeds, 3, DEGREE_CAP),
+        "degree_cap": DEGREE_CAP,
+        "queries": len(seeds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+    }
+    if isinstance(store, EmbeddedStore):
+        result["file_mb"] = round(Path(store.path).stat().st_size / 2**20)
+    store.close()
+    if kind == "neo4j":
+        from graph import neo4j_server
+
+        neo4j_server.stop(workdir / "neo4j")
+    return result
+
+
+def table_row(r: dict[str, Any]) -> str:
+    return (
+        f"| {r['store']} | {r['orgs']:,} / {r['edges']:,} | {r['node_upsert_per_s']:,} | {r['edge_upsert_per_s']:,} "
+        f"| {r['hop2']['p50_ms']} / {r['hop2']['p95_ms']} | {r['hop2_capped']['p50_ms']} / {r['hop2_capped']['p95_ms']} "
+        f"| {r['hop3_capped']['p50_ms']} / {r['hop3_capped']['p95_ms']} ({r['hop3_capped']['mean_nodes']:,} nodes) "
+        f"| {r['peak_rss_mb']:,} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orgs", type=int, default=100_000)
+    parser.add_argument("--edges", type=int, default=500_000)
+    parser.add_argument("--store", choices=["embedded", "neo4j"], default="embedded")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--workdir", type=Path, default=None, help="where the store is built (default: a temp dir)")
+    parser.add_argument("--doc", action="store_true", help="append the table row to docs/benchmarks.md")
+    args = parser.parse_args()
+    spec = GraphSpec(args.orgs, args.edges)
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        result = run(args.store, spec, args.queries, Path(tmp))
+    OUT.mkdir(exist_ok=True)
+    (OUT / f"store-{args.store}-{args.orgs}.json").write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(table_row(result))
+    if args.doc:
+        with DOC.open("a", encoding="utf-8") as fh:
+            fh.write(table_row(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

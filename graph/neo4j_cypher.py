@@ -1,0 +1,205 @@
+"""Cypher text and record mapping for the Neo4j store (pure, no I/O).
+
+Everything that varies between queries is a parameter. Labels and
+relationship types cannot be parameters in Cypher, so the only text spliced
+into a query is a label or type taken from the :class:`NodeKind` /
+:class:`EdgeKind` enums (:func:`node_label`, :func:`rel_types`), asserted to
+be one of their values - never a string that came from a caller.
+
+Layout in the database:
+
+- ``(:Entity:<NodeKind> {id, kind, name, props, source, source_id, url,
+  retrieved_at, dataset_version, hash, version, tokens})`` - ``props`` is a
+  JSON string; ``tokens`` is the node's name tokens joined by single spaces.
+- ``()-[:<EdgeKind> {eid, key, start_date, end_date, lo, hi, props, <provenance>,
+  hash, version}]->()`` - ``lo``/``hi`` are the padded date bounds from
+  :mod:`graph.window`, compared as strings.
+- ``(:RsgraphMeta {key: 'store', version, schema_version})`` and
+  ``(:RsgraphDoc {ns, key, value})``: bookkeeping nodes, no relationships.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, searchable_names
+from graph.text import name_tokens
+from graph.window import lower_bound, upper_bound
+
+__all__ = [
+    "EDGE_FIELDS",
+    "ENTITY",
+    "FULLTEXT_INDEX",
+    "NODE_FIELDS",
+    "SCHEMA_VERSION",
+    "SCHEMES",
+    "edge_from_record",
+    "edge_row",
+    "fulltext_term",
+    "json_dict",
+    "json_text",
+    "kind_of_edge_id",
+    "node_from_record",
+    "node_label",
+    "node_row",
+    "rel_types",
+    "safe_uri",
+    "schema_statements",
+    "scrub",
+    "token_set",
+]
+
+SCHEMA_VERSION = 1
+SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
+ENTITY = "Entity"
+FULLTEXT_INDEX = "rsgraph_entity_tokens"
+_NAME = re.compile(r"^[A-Z][A-Za-z_]*$")
+_NODE_KINDS = frozenset(k.value for k in NodeKind)
+_EDGE_KINDS = frozenset(k.value for k in EdgeKind)
+_PROV = ("source", "source_id", "url", "retrieved_at", "dataset_version")
+
+NODE_FIELDS = "n{.id, .kind, .name, .props, .source, .source_id, .url, .retrieved_at, .dataset_version}"
+EDGE_FIELDS = (
+    "r{.eid, .key, .start_date, .end_date, .props, .source, .source_id, .url, .retrieved_at, .dataset_version, "
+    "kind: type(r), src: startNode(r).id, dst: endNode(r).id}"
+)
+
+
+def node_label(kind: NodeKind) -> str:
+    """The kind label of a node, checked to come from the enum."""
+    label = NodeKind(kind).value
+    assert label in _NODE_KINDS and _NAME.match(label), label
+    return label
+
+
+def rel_types(kinds: Iterable[EdgeKind]) -> str:
+    """``A|B|C`` for a relationship pattern, each checked to come from the enum."""
+    names = sorted({EdgeKind(k).value for k in kinds})
+    assert names and all(n in _EDGE_KINDS and _NAME.match(n) for n in names), names
+    return "|".join(names)
+
+
+def schema_statements() -> list[str]:
+    """Idempotent constraints and indexes, created when a store opens."""
+    out = [
+        f"CREATE CONSTRAINT rsgraph_entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+        f"CREATE INDEX rsgraph_entity_version IF NOT EXISTS FOR (n:{ENTITY}) ON (n.version)",
+        f"CREATE INDEX rsgraph_entity_source IF NOT EXISTS FOR (n:{ENTITY}) ON (n.source)",
+        "CREATE CONSTRAINT rsgraph_meta_key IF NOT EXISTS FOR (m:RsgraphMeta) REQUIRE m.key IS UNIQUE",
+        "CREATE CONSTRAINT rsgraph_doc_key IF NOT EXISTS FOR (d:RsgraphDoc) REQUIRE (d.ns, d.key) IS UNIQUE",
+        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ENTITY}) ON EACH [n.tokens] "
+        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+    ]
+    for kind in EdgeKind:
+        t = rel_types([kind])
+        low = t.lower()
+        out.append(f"CREATE CONSTRAINT rsgraph_{low}_eid IF NOT EXISTS FOR ()-[r:{t}]-() REQUIRE r.eid IS UNIQUE")
+        out.append(f"CREATE INDEX rsgraph_{low}_version IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.version)")
+    return out
+
+
+def token_set(node: Node) -> list[str]:
+    """Distinct name tokens over every searchable name, in first-seen order."""
+    return list(dict.fromkeys(t for name in searchable_names(node) for t in name_tokens(name)))
+
+
+def node_row(node: Node, digest: str, version: int) -> dict[str, Any]:
+    """All stored properties of a node (replaces the previous ones)."""
+    return {
+        "id": node.id,
+        "kind": node.kind.value,
+        "name": node.name,
+        "props": json_text(node.props),
+        **node.provenance.as_dict(),
+        "hash": digest,
+        "version": version,
+        "tokens": " ".join(token_set(node)),
+    }
+
+
+def edge_row(edge: Edge, digest: str, version: int) -> dict[str, Any]:
+    """Endpoints plus all stored properties of an edge (``p``)."""
+    props = {
+        "eid": edge.id,
+        "key": edge.key,
+        "start_date": edge.start,
+        "end_date": edge.end,
+        "lo": lower_bound(edge.start),
+        "hi": upper_bound(edge.end),
+        "props": json_text(edge.props),
+        **edge.provenance.as_dict(),
+        "hash": digest,
+        "version": version,
+    }
+    return {"eid": edge.id, "src": edge.src, "dst": edge.dst, "p": {k: v for k, v in props.items() if v is not None}}
+
+
+def _provenance(rec: Mapping[str, Any]) -> Provenance:
+    return Provenance(*(str(rec[k] or "") for k in _PROV))
+
+
+def node_from_record(rec: Mapping[str, Any]) -> Node:
+    """A node from a :data:`NODE_FIELDS` projection."""
+    props = json_dict(rec["props"])
+    return Node(str(rec["id"]), NodeKind(rec["kind"]), str(rec["name"]), _provenance(rec), props)
+
+
+def edge_from_record(rec: Mapping[str, Any]) -> Edge:
+    """An edge from an :data:`EDGE_FIELDS` projection."""
+    props = json_dict(rec["props"])
+    return Edge(
+        EdgeKind(rec["kind"]),
+        str(rec["src"]),
+        str(rec["dst"]),
+        _provenance(rec),
+        str(rec["key"] or ""),
+        rec["start_date"],
+        rec["end_date"],
+        props,
+    )
+
+
+def kind_of_edge_id(edge_id: str) -> EdgeKind | None:
+    """The kind an edge id names (its first ``|`` field), or None."""
+    head = edge_id.split("|", 1)[0]
+    return EdgeKind(head) if head in _EDGE_KINDS else None
+
+
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+
+def fulltext_term(token: str) -> str:
+    """A Lucene query matching exactly one whitespace-analysed token."""
+    return '"' + _LUCENE_SPECIAL.sub(r"\\\1", token) + '"'
+
+
+def safe_uri(uri: str) -> str:
+    """The URI without any user:password part or query, for messages and logs."""
+    try:
+        parts = urlsplit(uri)
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    except ValueError:
+        return "<unparseable Neo4j URI>"
+
+
+def scrub(message: str, uri: str, password: str) -> str:
+    """A driver message with the URI's credentials and the password masked."""
+    message = message.replace(uri, safe_uri(uri))
+    secret = urlsplit(uri).password if "@" in uri else None
+    for value in (password, secret):
+        if value:
+            message = message.replace(value, "***")
+    return message
+
+
+def json_text(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+
+
+def json_dict(text: str | None) -> dict[str, Any]:
+    return dict(json.loads(text)) if text else {}

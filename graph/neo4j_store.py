@@ -1,0 +1,475 @@
+"""GraphStore on a Neo4j 5 database, over Bolt with the official driver.
+
+Same behaviour as :class:`graph.embedded.EmbeddedStore`, pinned by the one
+contract suite. Writes go in batches of ``batch_size`` records, one
+transaction each: the transaction first locks the ``:RsgraphMeta`` node
+(serialising writers), reads the stored content hashes, then creates or
+replaces only the records whose hash moved, stamped with the next store
+version. Reads use ``execute_query``; queries and record mapping live in
+:mod:`graph.neo4j_cypher`.
+
+Name search keeps each node's name tokens (:func:`graph.text.name_tokens`
+over :func:`graph.model.searchable_names`) in one space-joined ``tokens``
+property under a full-text index with Lucene's *whitespace* analyzer. Tokens
+are already case-folded words, so the analyzer splits them back exactly and
+a quoted term query finds exactly the nodes holding that token; results are
+re-checked against the stored token set anyway. Unlike token nodes or a
+posting relationship, this adds no relationships (degree and k-hop stay
+pure) and no extra nodes to write, and Lucene gives postings and document
+frequencies in one seek.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import networkx as nx
+from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError
+
+from graph import neo4j_cypher as cy
+from graph.errors import RecordRejected, SchemaVersionError, StoreError
+from graph.model import Edge, EdgeKind, Node, NodeKind, content_hash
+from graph.search import MAX_DF, generating_tokens, rank, score_candidates
+from graph.store import Change, Counts, SubgraphQuery, UpsertResult
+from graph.subgraph import to_networkx
+from graph.text import name_tokens
+from graph.validate import check_edge, check_node
+from graph.window import lower_bound, upper_bound
+
+__all__ = ["Neo4jStore"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+_CHUNK = 10_000  # ids per UNWIND of a read
+_PAGE = 5_000  # records per page of iter_nodes / iter_edges
+_ALL_KIND_LABELS = ":".join(cy.node_label(k) for k in NodeKind)
+
+_LOCK = (
+    "MERGE (m:RsgraphMeta {key: 'store'}) "
+    "SET m.version = coalesce(m.version, 0), m.schema_version = $schema RETURN m.version AS v"
+)
+_BUMP = "MATCH (m:RsgraphMeta {key: 'store'}) SET m.version = $v"
+_NODE_HASHES = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN id, n.hash AS hash"
+_NODES = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN {cy.NODE_FIELDS} AS n"
+
+
+def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _by_kind(items: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
+    out: dict[Any, list[T]] = defaultdict(list)
+    for kind, item in items:
+        out[kind].append(item)
+    return out
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j database (``neo4j://``, ``neo4j+s://``, ``bolt://``)."""
+
+    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j", batch_size: int = 5000) -> None:
+        self.uri = cy.safe_uri(uri)
+        self.database = database
+        self.batch_size = batch_size
+        self._driver: Driver | None = None
+        if not uri.startswith(cy.SCHEMES):
+            raise StoreError(f"not a Neo4j Bolt URI: {self.uri} (expected one of {', '.join(cy.SCHEMES)})")
+        try:
+            self._driver = GraphDatabase.driver(uri, auth=(user, password))
+            self._driver.verify_connectivity()
+            self._ensure_schema()
+        except (DriverError, Neo4jError, ValueError) as exc:
+            self.close()
+            reason = cy.scrub(str(exc), uri, password)
+            raise StoreError(f"cannot open Neo4j store at {self.uri} (database {database!r}): {reason}") from exc
+        log.info("opened Neo4j store at %s (database %s)", self.uri, database)
+
+    # -- plumbing -----------------------------------------------------------
+
+    @property
+    def driver(self) -> Driver:
+        if self._driver is None:
+            raise StoreError(f"Neo4j store at {self.uri} is closed")
+        return self._driver
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except (DriverError, Neo4jError) as exc:
+            raise StoreError(f"Neo4j store at {self.uri} (database {self.database!r}): {exc}") from exc
+
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with self._errors():
+            result = self.driver.execute_query(query, params, routing_=RoutingControl.READ, database_=self.database)
+        return [r.data() for r in result.records]
+
+    def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        """One small write in its own transaction."""
+        with self._errors():
+            result = self.driver.execute_query(query, params, database_=self.database)
+        return [r.data() for r in result.records]
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        bookmarks = self.driver.execute_query_bookmark_manager
+        with self._errors(), self.driver.session(database=self.database, bookmark_manager=bookmarks) as session:
+            return session.execute_write(work)
+
+    def _ensure_schema(self) -> None:
+        rows = self._read("MATCH (m:RsgraphMeta {key: 'store'}) RETURN m.schema_version AS s")
+        stored = int(rows[0]["s"] or 0) if rows else 0
+        if stored > cy.SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"Neo4j store at {self.uri} has schema version {stored}, newer than this rsgraph understands "
+                f"({cy.SCHEMA_VERSION}); upgrade rsgraph. The database was not changed."
+            )
+        for statement in cy.schema_statements():
+            self._run(statement)
+        self._run("CALL db.awaitIndexes(300)")
+
+    @staticmethod
+    def _lock(tx: ManagedTransaction) -> int:
+        """Take the store's write lock; returns the current version."""
+        return int(tx.run(_LOCK, schema=cy.SCHEMA_VERSION).single(strict=True)["v"])
+
+    # -- nodes --------------------------------------------------------------
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
+        total = UpsertResult(version=self.version())
+        for batch in _batches(nodes, self.batch_size):
+            total = total + self._upsert_node_batch(batch)
+        return total
+
+    def _upsert_node_batch(self, batch: list[Node]) -> UpsertResult:
+        rejected: list[RecordRejected] = []
+        latest: dict[str, tuple[Node, str]] = {}
+        for node in batch:
+            problem = check_node(node)
+            if problem:
+                rejected.append(problem)
+            else:
+                latest[node.id] = (node, content_hash(node))
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            current = self._lock(tx)
+            version = current + 1
+            existing = {r["id"]: r["hash"] for r in tx.run(_NODE_HASHES, ids=list(latest)).data()}
+            changed = [(n, h) for n, h in latest.values() if existing.get(n.id) != h]
+            groups = _by_kind(((n.kind, n.id in existing), cy.node_row(n, h, version)) for n, h in changed)
+            for (kind, exists), rows in groups.items():
+                label = cy.node_label(kind)
+                if exists:
+                    query = (
+                        f"UNWIND $rows AS row MATCH (n:{cy.ENTITY} {{id: row.id}}) "
+                        f"REMOVE n:{_ALL_KIND_LABELS} SET n:{label}, n = row"
+                    )
+                else:
+                    query = f"UNWIND $rows AS row CREATE (n:{cy.ENTITY}:{label}) SET n = row"
+                tx.run(query, rows=rows).consume()
+            if changed:
+                tx.run(_BUMP, v=version).consume()
+            return len(changed), version if changed else current
+
+        written, version = self._write(work)
+        log.debug("nodes: %d written, %d unchanged, %d rejected", written, len(latest) - written, len(rejected))
+        return UpsertResult(written, len(latest) - written, tuple(rejected), version)
+
+    def get_node(self, node_id: str) -> Node | None:
+        return self.get_nodes([node_id]).get(node_id)
+
+    def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for part in _chunks(list(dict.fromkeys(node_ids))):
+            out.update((r["n"]["id"], cy.node_from_record(r["n"])) for r in self._read(_NODES, ids=part))
+        return out
+
+    def degree(self, node_id: str) -> int:
+        rows = self._read(f"MATCH (n:{cy.ENTITY} {{id: $id}}) RETURN COUNT {{ (n)--() }} AS d", id=node_id)
+        return int(rows[0]["d"]) if rows else 0
+
+    # -- edges --------------------------------------------------------------
+
+    def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
+        total = UpsertResult(version=self.version())
+        for batch in _batches(edges, self.batch_size):
+            total = total + self._upsert_edge_batch(batch)
+        return total
+
+    def _upsert_edge_batch(self, batch: list[Edge]) -> UpsertResult:
+        checked: list[RecordRejected] = []
+        latest: dict[str, tuple[Edge, str]] = {}
+        for edge in batch:
+            problem = check_edge(edge)
+            if problem:
+                checked.append(problem)
+            else:
+                latest[edge.id] = (edge, content_hash(edge))
+        endpoints = list({x for e, _h in latest.values() for x in (e.src, e.dst)})
+
+        def work(tx: ManagedTransaction) -> tuple[int, int, int, list[RecordRejected]]:
+            current = self._lock(tx)
+            version = current + 1
+            known = {r["id"] for r in tx.run(_NODE_HASHES, ids=endpoints).data()}
+            rejected = list(checked)
+            valid: list[tuple[Edge, str]] = []
+            for e, h in latest.values():
+                missing = [(end, f) for end, f in ((e.src, "src"), (e.dst, "dst")) if end not in known]
+                if missing:
+                    end, field = missing[0]
+                    rejected.append(RecordRejected(e.provenance.source, e.id, field, f"unknown node {end!r}"))
+                else:
+                    valid.append((e, h))
+            existing = self._edge_hashes(tx, [e.id for e, _h in valid])
+            changed = [(e, h) for e, h in valid if existing.get(e.id) != h]
+            groups = _by_kind(((e.kind, e.id in existing), cy.edge_row(e, h, version)) for e, h in changed)
+            for (kind, exists), rows in groups.items():
+                t = cy.rel_types([kind])
+                if exists:
+                    query = f"UNWIND $rows AS row MATCH ()-[r:{t} {{eid: row.eid}}]->() SET r = row.p"
+                else:
+                    query = (
+                        f"UNWIND $rows AS row MATCH (a:{cy.ENTITY} {{id: row.src}}) "
+                        f"MATCH (b:{cy.ENTITY} {{id: row.dst}}) CREATE (a)-[r:{t}]->(b) SET r = row.p"
+                    )
+                tx.run(query, rows=rows).consume()
+            if changed:
+                tx.run(_BUMP, v=version).consume()
+            return len(changed), len(valid), version if changed else current, rejected
+
+        written, valid, version, rejected = self._write(work)
+        log.debug("edges: %d written, %d unchanged, %d rejected", written, valid - written, len(rejected))
+        return UpsertResult(written, valid - written, tuple(rejected), version)
+
+    @staticmethod
+    def _edge_hashes(tx: ManagedTransaction, edge_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        groups = _by_kind((cy.kind_of_edge_id(i), i) for i in edge_ids)
+        for kind, ids in groups.items():
+            if kind is None:
+                continue
+            query = f"UNWIND $ids AS id MATCH ()-[r:{cy.rel_types([kind])} {{eid: id}}]->() RETURN id, r.hash AS hash"
+            found.update((r["id"], r["hash"]) for r in tx.run(query, ids=ids).data())
+        return found
+
+    def remove_edges(self, edge_ids: Iterable[str]) -> int:
+        groups = _by_kind((cy.kind_of_edge_id(i), i) for i in dict.fromkeys(edge_ids))
+
+        def work(tx: ManagedTransaction) -> int:
+            removed = 0
+            for kind, ids in groups.items():
+                if kind is None:
+                    continue
+                t = cy.rel_types([kind])
+                query = f"UNWIND $ids AS id MATCH ()-[r:{t} {{eid: id}}]->() DELETE r RETURN count(*) AS n"
+                removed += int(tx.run(query, ids=ids).single(strict=True)["n"])
+            return removed
+
+        return self._write(work)
+
+    def edges_of(self, node_id: str, *, kinds: Iterable[EdgeKind] | None = None) -> list[Edge]:
+        wanted = None if kinds is None else list(kinds)
+        if wanted == []:
+            return []
+        types = "" if wanted is None else ":" + cy.rel_types(wanted)
+        query = f"MATCH (n:{cy.ENTITY} {{id: $id}})-[r{types}]-() RETURN {cy.EDGE_FIELDS} AS e"
+        return sorted((cy.edge_from_record(r["e"]) for r in self._read(query, id=node_id)), key=lambda e: e.id)
+
+    # -- search -------------------------------------------------------------
+
+    def search(self, text: str, *, kinds: Iterable[NodeKind] | None = None, limit: int = 20) -> list[Node]:
+        tokens = name_tokens(text)
+        df = {t: self._df(t, MAX_DF + 1) for t in tokens}
+        if df and not any(0 < n <= MAX_DF for n in df.values()) and any(df.values()):
+            df = {t: self._df(t, None) for t in tokens}  # all common: the rarest one generates
+        held: dict[str, set[str]] = {}
+        seen: dict[str, tuple[str, str]] = {}
+
+        def postings(tok: str) -> list[str]:
+            query = (
+                "CALL db.index.fulltext.queryNodes($index, $q) YIELD node "
+                "RETURN node.id AS id, node.name AS name, node.kind AS kind, node.tokens AS tokens"
+            )
+            out: list[str] = []
+            for r in self._read(query, index=cy.FULLTEXT_INDEX, q=cy.fulltext_term(tok)):
+                held[r["id"]] = set((r["tokens"] or "").split())
+                seen[r["id"]] = (r["name"], r["kind"])
+                if tok in held[r["id"]]:
+                    out.append(r["id"])
+            return out
+
+        def holders(tok: str, candidates: list[str]) -> list[str]:
+            return [c for c in candidates if tok in held[c]]
+
+        scores = score_candidates(tokens, generating_tokens(df), postings, holders)
+        wanted = None if kinds is None else {NodeKind(k).value for k in kinds}
+        scores = Counter({k: v for k, v in scores.items() if wanted is None or seen[k][1] in wanted})
+        ids = rank(scores, {k: seen[k][0] for k in scores}, limit)
+        found = self.get_nodes(ids)
+        return [found[i] for i in ids if i in found]
+
+    def _df(self, token: str, cap: int | None) -> int:
+        """How many nodes hold ``token`` (counting stops at ``cap``)."""
+        options = "" if cap is None else ", {limit: $cap}"
+        query = f"CALL db.index.fulltext.queryNodes($index, $q{options}) YIELD node RETURN count(node) AS n"
+        rows = self._read(query, index=cy.FULLTEXT_INDEX, q=cy.fulltext_term(token), cap=cap)
+        return int(rows[0]["n"])
+
+    # -- k-hop --------------------------------------------------------------
+
+    def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
+        seeds = set(query.seeds)
+        present = [r["id"] for r in self._read(_NODE_HASHES, ids=list(dict.fromkeys(query.seeds)))]
+        distance = dict.fromkeys(present, 0)
+        kept: dict[str, Edge] = {}
+        pruned: list[str] = []
+        hops = 0 if query.edge_kinds is not None and not query.edge_kinds else query.hops
+        types = "" if query.edge_kinds is None or not hops else ":" + cy.rel_types(query.edge_kinds)
+        cypher = (
+            f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}})-[r{types}]-(m) "
+            "WHERE ($lo IS NULL OR r.hi IS NULL OR r.hi >= $lo) AND ($hi IS NULL OR r.lo IS NULL OR r.lo <= $hi) "
+            f"RETURN {cy.EDGE_FIELDS} AS e, m.id AS other"
+        )
+        window = {"lo": lower_bound(query.since), "hi": upper_bound(query.until)}
+        frontier = present
+        for hop in range(hops):
+            nxt: list[str] = []
+            for part in _chunks(self._expandable(frontier, seeds, query.degree_cap, pruned)):
+                for row in self._read(cypher, ids=part, **window):
+                    eid = row["e"]["eid"]
+                    if eid not in kept:
+                        kept[eid] = cy.edge_from_record(row["e"])
+                    if row["other"] not in distance:
+                        distance[row["other"]] = hop + 1
+                        nxt.append(row["other"])
+            frontier = nxt
+        nodes = self.get_nodes(distance).values()
+        return to_networkx(nodes, kept.values(), query=query, distance=distance, pruned=pruned)
+
+    def _expandable(self, frontier: list[str], seeds: set[str], cap: int | None, pruned: list[str]) -> list[str]:
+        if cap is None:
+            return frontier
+        out = [n for n in frontier if n in seeds]
+        query = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN id, COUNT {{ (n)--() }} AS d"
+        for part in _chunks([n for n in frontier if n not in seeds]):
+            for r in self._read(query, ids=part):
+                (out if r["d"] <= cap else pruned).append(r["id"])
+        return out
+
+    # -- versions, counts, iteration --------------------------------------
+
+    def version(self) -> int:
+        rows = self._read("MATCH (m:RsgraphMeta {key: 'store'}) RETURN m.version AS v")
+        return int(rows[0]["v"] or 0) if rows else 0
+
+    def changes_since(self, version: int) -> Iterator[Change]:
+        query = f"MATCH (n:{cy.ENTITY}) WHERE n.version > $v RETURN n.version AS v, {cy.NODE_FIELDS} AS n"
+        changes = [Change(int(r["v"]), cy.node_from_record(r["n"])) for r in self._read(query, v=version)]
+        for kind in EdgeKind:
+            t = cy.rel_types([kind])
+            query = f"MATCH ()-[r:{t}]->() WHERE r.version > $v RETURN r.version AS v, {cy.EDGE_FIELDS} AS e"
+            changes += [Change(int(r["v"]), cy.edge_from_record(r["e"])) for r in self._read(query, v=version)]
+        changes.sort(key=lambda c: (c.version, isinstance(c.record, Edge), c.record.id))
+        yield from changes
+
+    def counts(self) -> Counts:
+        node_q = " UNION ALL ".join(
+            f"MATCH (n:{cy.node_label(k)}) RETURN '{cy.node_label(k)}' AS kind, count(n) AS c" for k in NodeKind
+        )
+        edge_q = " UNION ALL ".join(
+            f"MATCH ()-[r:{cy.rel_types([k])}]->() RETURN '{cy.rel_types([k])}' AS kind, count(r) AS c"
+            for k in EdgeKind
+        )
+        nodes = {r["kind"]: int(r["c"]) for r in self._read(node_q) if r["c"]}
+        edges = {r["kind"]: int(r["c"]) for r in self._read(edge_q) if r["c"]}
+        return Counts(nodes=nodes, edges=edges)
+
+    def iter_nodes(self, *, kind: NodeKind | None = None, source: str | None = None) -> Iterator[Node]:
+        where = "" if kind is None else f" AND n:{cy.node_label(kind)}"
+        where += "" if source is None else " AND n.source = $source"
+        query = (
+            f"MATCH (n:{cy.ENTITY}) WHERE n.id > $after{where} RETURN {cy.NODE_FIELDS} AS row ORDER BY n.id LIMIT $page"
+        )
+        for rec in self._pages(query, "id", source=source):
+            yield cy.node_from_record(rec)
+
+    def iter_edges(self, *, kind: EdgeKind | None = None, source: str | None = None) -> Iterator[Edge]:
+        where = "" if source is None else " AND r.source = $source"
+        # Edge ids start with "<KIND>|", so kinds in that order give all edges in id order.
+        for k in sorted([EdgeKind(kind)] if kind is not None else EdgeKind, key=lambda k: f"{k.value}|"):
+            query = (
+                f"MATCH ()-[r:{cy.rel_types([k])}]->() WHERE r.eid > $after{where} "
+                f"RETURN {cy.EDGE_FIELDS} AS row ORDER BY r.eid LIMIT $page"
+            )
+            for rec in self._pages(query, "eid", source=source):
+                yield cy.edge_from_record(rec)
+
+    def _pages(self, query: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Keyset pagination: short read queries, nothing held open between pages."""
+        after = ""
+        while True:
+            rows = [r["row"] for r in self._read(query, after=after, page=_PAGE, **params)]
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1][key]
+
+    # -- documents ----------------------------------------------------------
+
+    def put_doc(self, namespace: str, key: str, value: Mapping[str, Any]) -> None:
+        text = cy.json_text(value)
+        self._run("MERGE (d:RsgraphDoc {ns: $ns, key: $key}) SET d.value = $value", ns=namespace, key=key, value=text)
+
+    def get_doc(self, namespace: str, key: str) -> dict[str, Any] | None:
+        rows = self._read("MATCH (d:RsgraphDoc {ns: $ns, key: $key}) RETURN d.value AS v", ns=namespace, key=key)
+        return cy.json_dict(rows[0]["v"]) if rows else None
+
+    def iter_docs(self, namespace: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        rows = self._read("MATCH (d:RsgraphDoc {ns: $ns}) RETURN d.key AS k, d.value AS v", ns=namespace)
+        for row in sorted(rows, key=lambda r: str(r["k"])):
+            yield str(row["k"]), cy.json_dict(row["v"])
+
+    def delete_doc(self, namespace: str, key: str) -> bool:
+        rows = self._run("MATCH (d:RsgraphDoc {ns: $ns, key: $key}) DELETE d RETURN 1 AS gone", ns=namespace, key=key)
+        return bool(rows)
+
+    # -- lifecycle ----------------------------------------------------------
+
+    def clear(self, batch: int = 20_000) -> None:
+        """Delete every node, relationship, document and the version, in batches."""
+        steps = [
+            f"MATCH (:{cy.ENTITY})-[r]->() WITH r LIMIT $n DELETE r RETURN count(*) AS c",
+            f"MATCH (n:{cy.ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+            "MATCH (n:RsgraphDoc) WITH n LIMIT $n DELETE n RETURN count(*) AS c",
+            "MATCH (n:RsgraphMeta) WITH n LIMIT $n DELETE n RETURN count(*) AS c",
+        ]
+        for step in steps:
+            while self._run(step, n=batch)[0]["c"]:
+                pass
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

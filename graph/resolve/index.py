@@ -1,0 +1,121 @@
+"""Candidate generation: an inverted index over the name tokens of organisations.
+
+Each token maps to the organisations holding it in any name form. A query
+generates candidates from its rare tokens only (a token held by more than
+``max_df`` organisations, e.g. "university", never generates candidates
+on its own), ranks them by the rarity-weighted tokens they share, and
+hands the best few to scoring: no all-pairs comparison. Tokens the index
+has never seen are corrected to known tokens one or two edits away
+(SymSpell-style deletion neighbourhoods) so that typos still find
+candidates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz.distance import OSA
+
+from graph.resolve.features import Profile
+from graph.resolve.names import NameForm
+
+__all__ = ["NameIndex"]
+
+
+def _deletes(token: str) -> set[str]:
+    return {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+class NameIndex:
+    """Token postings, acronyms, initials and cities of a set of profiles."""
+
+    def __init__(self, profiles: Iterable[Profile], *, max_df: int | None = None) -> None:
+        self.profiles: list[Profile] = list(profiles)
+        self.position = {p.id: i for i, p in enumerate(self.profiles)}
+        self.tokens: list[frozenset[str]] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        acronyms: dict[str, list[int]] = defaultdict(list)
+        initials: dict[str, list[int]] = defaultdict(list)
+        self.cities: set[str] = set()
+        for i, p in enumerate(self.profiles):
+            toks = frozenset(t for n in p.names for t in n.form.tokens)
+            self.tokens.append(toks)
+            for t in toks:
+                postings[t].append(i)
+            for a in p.acronyms:
+                acronyms[a].append(i)
+            for key in {n.form.initials for n in p.names if len(n.form.initials) >= 3}:
+                initials[key].append(i)
+            if p.city:
+                self.cities.add(p.city)
+        self.postings = dict(postings)
+        self.acronyms = dict(acronyms)
+        self.initials = dict(initials)
+        self.city_tokens = {w for c in self.cities for w in c.split()}
+        n = len(self.profiles)
+        self.max_df = max_df if max_df is not None else max(500, n // 50)
+        self._log_n = math.log(1 + n)
+        self._weights = {t: math.log(1 + n / len(ids)) for t, ids in self.postings.items()}
+        self._delete_map: dict[str, list[str]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def weight(self, token: str) -> float:
+        """Rarity of a token (inverse document frequency); unseen tokens weigh most."""
+        if len(token) == 1 and token.isascii():
+            return 0.1
+        return self._weights.get(token, self._log_n)
+
+    def known(self, token: str) -> bool:
+        """Whether the token occurs in any indexed name or city (then it is never 'corrected')."""
+        return token in self.postings or token in self.city_tokens
+
+    def df(self, token: str) -> int:
+        return len(self.postings.get(token, ()))
+
+    def corrections(self, token: str) -> list[str]:
+        """Known tokens within one edit (two for long tokens) of an unknown token."""
+        if len(token) < 5 or not token.isascii() or self.known(token):
+            return []
+        if self._delete_map is None:
+            dm: dict[str, list[str]] = defaultdict(list)
+            for t in self.postings:
+                if len(t) >= 4 and t.isascii():
+                    dm[t].append(t)
+                    for d in _deletes(t):
+                        dm[d].append(t)
+            self._delete_map = dict(dm)
+        limit = 2 if len(token) >= 10 else 1
+        probes = {token} | _deletes(token)
+        found = {t for p in probes for t in self._delete_map.get(p, ())}
+        return sorted(t for t in found if OSA.distance(token, t, score_cutoff=limit) <= limit)
+
+    def candidates(self, form: NameForm, limit: int = 25) -> list[int]:
+        """Positions of the profiles most likely to carry this name."""
+        tokens = list(form.tokens)
+        for t in form.tokens:
+            tokens.extend(self.corrections(t))
+        present = [t for t in dict.fromkeys(tokens) if t in self.postings]
+        if not present:
+            return []
+        rare = [t for t in present if self.df(t) <= self.max_df]
+        generating = rare or [min(present, key=self.df)]
+        scores: Counter[int] = Counter()
+        for t in generating:
+            scores.update(self.postings[t])
+        query = set(present)
+        ranked = sorted(
+            scores,
+            key=lambda i: (-sum(self.weight(t) for t in query & self.tokens[i]), len(self.tokens[i]), i),
+        )
+        return ranked[:limit]
+
+    def by_acronym(self, key: str) -> tuple[list[int], list[int]]:
+        """(profiles listing the acronym, profiles whose name initials spell it)."""
+        return list(self.acronyms.get(key, ())), list(self.initials.get(key, ()))
+
+    def subset(self, positions: Sequence[int]) -> list[Profile]:
+        return [self.profiles[i] for i in positions]

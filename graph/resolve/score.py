@@ -1,0 +1,72 @@
+"""Explainable scores: every score carries its band, method and a sentence saying why.
+
+Bands: ``match`` (score ≥ MATCH), ``possible`` (≥ POSSIBLE, for review),
+``none``. Identifiers decide alone (agreement → 1.0, conflict → 0.0).
+Country and city are identity checks: a country that differs caps the
+score below MATCH; they never touch any risk signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.resolve.features import Alignment, OrgName, Profile
+
+__all__ = [
+    "COUNTRY_MISMATCH_FACTOR",
+    "MATCH",
+    "POSSIBLE",
+    "Score",
+    "band_of",
+    "describe_alignment",
+    "identifier_score",
+    "name_score",
+]
+
+MATCH = 0.9
+POSSIBLE = 0.7
+COUNTRY_MISMATCH_FACTOR = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    value: float
+    band: str  # match | possible | none
+    method: str  # identifier | name | acronym | subunit | judgement
+    explanation: str
+
+
+def band_of(value: float) -> str:
+    return "match" if value >= MATCH else "possible" if value >= POSSIBLE else "none"
+
+
+def identifier_score(kind: str, value: str, conflict: bool = False) -> Score:
+    if conflict:
+        return Score(0.0, "none", "identifier", f"{kind.upper()} identifiers differ: not the same organisation")
+    return Score(1.0, "match", "identifier", f"same {kind.upper()} identifier {value}")
+
+
+def describe_alignment(query: str, name: OrgName, a: Alignment) -> str:
+    """'name "X" ≈ alias "Y" (similarity 0.93; typo instiute→institute; candidate also has "technology")'."""
+    parts = [f"similarity {a.similarity:.2f}"]
+    if a.typos:
+        parts.append("typo " + ", ".join(f"{q}→{c}" for q, c in a.typos))
+    if a.missing_in_query:
+        parts.append("candidate also has " + ", ".join(f'"{t}"' for t in a.missing_in_query))
+    if a.missing_in_candidate:
+        parts.append("query also has " + ", ".join(f'"{t}"' for t in a.missing_in_candidate))
+    kind = "name" if name.kind == "display" else name.kind
+    lang = f" [{name.lang}]" if name.lang and name.kind != "display" else ""
+    return f'"{query}" ≈ {kind}{lang} "{name.form.text}" ({"; ".join(parts)})'
+
+
+def name_score(similarity: float, profile: Profile, query_country: str | None, notes: list[str]) -> float:
+    """Name similarity adjusted by identity context; appends the reasons to ``notes``."""
+    value = similarity
+    if query_country and profile.country:
+        if query_country == profile.country:
+            notes.append(f"country {profile.country} consistent")
+        else:
+            value *= COUNTRY_MISMATCH_FACTOR
+            notes.append(f"country differs ({query_country} vs {profile.country}): identity doubtful")
+    return round(min(value, 1.0), 4)

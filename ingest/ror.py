@@ -1,0 +1,241 @@
+"""ROR records → Organisation nodes and hierarchy edges (pure mapping).
+
+Accepts schema v2 records (``names[]``, ``locations[]``, ``external_ids[]``)
+and schema v1 records (``name``, ``labels``, ``aliases``, ``acronyms``,
+``country``, ``addresses``, ``external_ids{GRID: …}``). Ids, props and
+edges follow the project conventions: ``ror:<id>`` Organisation nodes;
+PARENT_OF parent→child, RELATED_TO smaller→larger id, SUCCEEDED_BY
+predecessor→successor. An edge's content does not depend on which of its
+two records asserted it (ROR lists every relationship from both sides), so
+the reader can emit each edge once. Reading the dump is in
+:mod:`ingest.ror_dump`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from graph.errors import RecordRejected
+from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance
+from ingest.pipeline import Mapped, SourceRun
+
+__all__ = ["SOURCE", "STATUSES", "map_record", "ror_short"]
+
+SOURCE = "ror"
+STATUSES = frozenset({"active", "inactive", "withdrawn"})
+_ROR_ID = re.compile(r"^(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
+_COUNTRY = re.compile(r"^[A-Za-z]{2}$")
+_ID_TYPES = {"grid": "grid", "wikidata": "wikidata", "isni": "isni", "fundref": "fundref"}
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field, self.reason = field, reason
+
+
+def ror_short(value: Any) -> str | None:
+    """``05ejpqr48`` from ``https://ror.org/05ejpqr48`` (or the bare id); None if malformed."""
+    match = _ROR_ID.match(value.strip()) if isinstance(value, str) else None
+    return match.group(1) if match else None
+
+
+def _prov(run: SourceRun, short: str) -> Provenance:
+    return Provenance(SOURCE, short, f"https://ror.org/{short}", run.retrieved_at, run.dataset_version)
+
+
+def _strings(value: Any, field: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Bad(field, f"expected a list of strings, got {value!r:.80}")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _established(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise _Bad("established", f"not a year: {value!r:.40}")
+    return int(value)
+
+
+def _country(value: Any, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _COUNTRY.match(value):
+        raise _Bad(field, f"not an ISO 3166 alpha-2 code: {value!r:.40}")
+    return value.upper()
+
+
+def _status(value: Any) -> str:
+    status = value.lower() if isinstance(value, str) else value
+    if status not in STATUSES:
+        raise _Bad("status", f"must be one of {sorted(STATUSES)}, got {value!r:.40}")
+    return str(status)
+
+
+# -- schema v2 -------------------------------------------------------------------
+
+
+def _v2_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    entries = raw.get("names")
+    if not isinstance(entries, list) or not entries:
+        raise _Bad("names", "missing or empty")
+    names = []
+    for i, entry in enumerate(entries):
+        value = entry.get("value") if isinstance(entry, Mapping) else None
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad(f"names[{i}].value", "missing or not a string")
+        names.append({"value": value.strip(), "lang": entry.get("lang") or None, "types": _strings(entry.get("types"), f"names[{i}].types")})
+    return names
+
+
+def _v2_ids(raw: Mapping[str, Any]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for i, entry in enumerate(raw.get("external_ids") or []):
+        if not isinstance(entry, Mapping):
+            raise _Bad(f"external_ids[{i}]", "not an object")
+        kind = _ID_TYPES.get(str(entry.get("type", "")).lower())
+        values = [entry.get("preferred"), *_strings(entry.get("all"), f"external_ids[{i}].all")]
+        value = next((v for v in values if isinstance(v, str) and v), None)
+        if kind and value:
+            ids[kind] = value
+    return ids
+
+
+def _v2_props(raw: Mapping[str, Any]) -> dict[str, Any]:
+    locations = raw.get("locations") or []
+    details = locations[0].get("geonames_details") or {} if locations and isinstance(locations[0], Mapping) else {}
+    links = [link.get("value") for link in raw.get("links") or [] if isinstance(link, Mapping)]
+    last_modified = ((raw.get("admin") or {}).get("last_modified") or {}).get("date")
+    return {
+        "names": _v2_names(raw),
+        "country": _country(details.get("country_code"), "locations[0].geonames_details.country_code"),
+        "city": details.get("name") or None,
+        "types": [t.lower() for t in _strings(raw.get("types"), "types")],
+        "ids": _v2_ids(raw),
+        "links": [v for v in links if isinstance(v, str) and v],
+        "domains": _strings(raw.get("domains"), "domains"),
+        "last_modified": last_modified,
+    }
+
+
+# -- schema v1 -------------------------------------------------------------------
+
+
+def _v1_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise _Bad("name", "missing or not a string")
+    names = [{"value": name.strip(), "lang": None, "types": ["ror_display", "label"]}]
+    for i, label in enumerate(raw.get("labels") or []):
+        value = label.get("label") if isinstance(label, Mapping) else None
+        if not isinstance(value, str) or not value.strip():
+            raise _Bad(f"labels[{i}].label", "missing or not a string")
+        names.append({"value": value.strip(), "lang": label.get("iso639") or None, "types": ["label"]})
+    names += [{"value": a, "lang": None, "types": ["alias"]} for a in _strings(raw.get("aliases"), "aliases")]
+    names += [{"value": a, "lang": None, "types": ["acronym"]} for a in _strings(raw.get("acronyms"), "acronyms")]
+    return names
+
+
+def _v1_ids(raw: Mapping[str, Any]) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    external = raw.get("external_ids") or {}
+    if not isinstance(external, Mapping):
+        raise _Bad("external_ids", "not an object")
+    for key, entry in external.items():
+        kind = _ID_TYPES.get(str(key).lower())
+        if not kind or not isinstance(entry, Mapping):
+            continue
+        values = [entry.get("preferred"), *_strings(entry.get("all"), f"external_ids.{key}.all")]
+        value = next((v for v in values if isinstance(v, str) and v), None)
+        if value:
+            ids[kind] = value
+    return ids
+
+
+def _v1_props(raw: Mapping[str, Any]) -> dict[str, Any]:
+    addresses = raw.get("addresses") or []
+    first = addresses[0] if addresses and isinstance(addresses[0], Mapping) else {}
+    country = raw.get("country") or {}
+    links = _strings(raw.get("links"), "links") + _strings(raw.get("wikipedia_url"), "wikipedia_url")
+    return {
+        "names": _v1_names(raw),
+        "country": _country(country.get("country_code") if isinstance(country, Mapping) else None, "country.country_code"),
+        "city": first.get("city") or None,
+        "types": [t.lower() for t in _strings(raw.get("types"), "types")],
+        "ids": _v1_ids(raw),
+        "links": links,
+        "domains": [],
+        "last_modified": None,
+    }
+
+
+# -- relationships -----------------------------------------------------------------
+
+
+def _edge_ends(kind: str, me: str, other: str) -> tuple[EdgeKind, str, str]:
+    if kind == "parent":
+        return EdgeKind.PARENT_OF, other, me
+    if kind == "child":
+        return EdgeKind.PARENT_OF, me, other
+    if kind == "related":
+        return EdgeKind.RELATED_TO, min(me, other), max(me, other)
+    if kind == "successor":
+        return EdgeKind.SUCCEEDED_BY, me, other
+    if kind == "predecessor":
+        return EdgeKind.SUCCEEDED_BY, other, me
+    raise _Bad("relationships.type", f"unknown relationship type {kind!r}")
+
+
+def _edges(raw: Mapping[str, Any], short: str, run: SourceRun) -> list[Edge]:
+    edges = []
+    for i, rel in enumerate(raw.get("relationships") or []):
+        if not isinstance(rel, Mapping):
+            raise _Bad(f"relationships[{i}]", "not an object")
+        other = ror_short(rel.get("id"))
+        if other is None:
+            raise _Bad(f"relationships[{i}].id", f"not a ROR id: {rel.get('id')!r:.60}")
+        try:
+            kind, src, dst = _edge_ends(str(rel.get("type", "")).lower(), short, other)
+        except _Bad as exc:
+            raise _Bad(f"relationships[{i}].type", exc.reason) from None
+        if src != dst:
+            # Provenance names the source-side record, so both sides emit equal edges.
+            edges.append(Edge(kind, f"ror:{src}", f"ror:{dst}", _prov(run, src)))
+    return edges
+
+
+def _names_of(names: Iterable[Mapping[str, Any]], kind: str) -> list[str]:
+    return list(dict.fromkeys(n["value"] for n in names if kind in n["types"]))
+
+
+def map_record(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
+    """One ROR record (schema v1 or v2) → its Node and hierarchy Edges, or a RecordRejected."""
+    record_id = str(raw.get("id", "?")) if isinstance(raw, Mapping) else "?"
+    try:
+        if not isinstance(raw, Mapping):
+            raise _Bad("record", f"expected a JSON object, got {type(raw).__name__}")
+        short = ror_short(raw.get("id"))
+        if short is None:
+            raise _Bad("id", f"not a ROR id: {raw.get('id')!r:.60}")
+        props = _v2_props(raw) if "names" in raw else _v1_props(raw)
+        display = next((n["value"] for n in props["names"] if "ror_display" in n["types"]), None)
+        if display is None:
+            raise _Bad("names", "no name of type ror_display")
+        props.update(
+            acronyms=_names_of(props["names"], "acronym"),
+            aliases=_names_of(props["names"], "alias"),
+            status=_status(raw.get("status")),
+            established=_established(raw.get("established")),
+        )
+        props["ids"] = {"ror": f"https://ror.org/{short}", **props["ids"]}
+        node = Node(f"ror:{short}", NodeKind.ORGANISATION, display, _prov(run, short), props)
+        return [node, *_edges(raw, short, run)]
+    except _Bad as exc:
+        return [RecordRejected(SOURCE, record_id, exc.field, exc.reason, location)]

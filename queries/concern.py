@@ -1,0 +1,97 @@
+"""Who is an entity of concern: active designations and the records equivalent to them.
+
+:func:`concern_index` reads every DESIGNATED_ON edge once, keeps the active
+designations on lists of concern (weight from the lists table, never from a
+country), and extends each listed entity to the records effectively SAME_AS
+it (a ROR or OpenAlex record of a listed university). Build it once per store
+version and pass it to every ``ties`` call of a batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from graph.model import Edge, EdgeKind, Node
+from graph.store import GraphStore, SubgraphQuery
+from queries.equivalence import CLASS_HOPS, SameAsPolicy, chains_from, same_as_policy
+from queries.lists import AllListsCount, ListsView, list_weight
+
+__all__ = ["ConcernHit", "ConcernIndex", "Listing", "concern_index", "is_active"]
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One designation of one listed entity."""
+
+    entity: str  # the listed entity (source of DESIGNATED_ON)
+    designation: Node
+    edge: Edge  # the DESIGNATED_ON edge
+
+    @property
+    def list_key(self) -> str:
+        return str(self.designation.props.get("list") or "")
+
+    @property
+    def legal_effect(self) -> str:
+        return str(self.designation.props.get("legal_effect") or "")
+
+    @property
+    def active(self) -> bool:
+        return is_active(self.designation, self.edge)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernHit:
+    """A node is of concern through ``listing``, via these SAME_AS links (empty: listed itself)."""
+
+    listing: Listing
+    via: tuple[Edge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernIndex:
+    hits: Mapping[str, tuple[ConcernHit, ...]]
+    entities: int  # listed entities with an active designation of concern
+    version: int  # store version it was built at
+
+    def weight(self, node: str, lists: ListsView) -> float:
+        return max((list_weight(lists, h.listing.list_key) for h in self.hits.get(node, ())), default=0.0)
+
+
+def is_active(designation: Node, edge: Edge) -> bool:
+    """Active unless the list entry or the edge says it ended."""
+    props = designation.props
+    return props.get("status", "active") != "delisted" and not props.get("delisted_on") and edge.end is None
+
+
+def _listings(store: GraphStore) -> list[Listing]:
+    edges = list(store.iter_edges(kind=EdgeKind.DESIGNATED_ON))
+    designations = store.get_nodes(e.dst for e in edges)
+    return [Listing(e.src, designations[e.dst], e) for e in edges if e.dst in designations]
+
+
+def concern_index(
+    store: GraphStore,
+    lists: ListsView | None = None,
+    policy: SameAsPolicy | None = None,
+) -> ConcernIndex:
+    """Every node that is, or is effectively the same as, an active designated entity of concern."""
+    lists = lists or AllListsCount()
+    policy = policy or same_as_policy(store)
+    version = store.version()
+    by_entity: dict[str, list[Listing]] = defaultdict(list)
+    for listing in _listings(store):
+        if listing.active and list_weight(lists, listing.list_key) > 0:
+            by_entity[listing.entity].append(listing)
+    entities = sorted(by_entity)
+    if not entities:
+        return ConcernIndex({}, 0, version)
+    g = store.subgraph(SubgraphQuery(tuple(entities), hops=CLASS_HOPS, edge_kinds=frozenset({EdgeKind.SAME_AS})))
+    hits: dict[str, list[ConcernHit]] = defaultdict(list)
+    for entity, chains in chains_from(g, entities, policy).items():
+        for member, via in chains.items():
+            hits[member].extend(ConcernHit(listing, via) for listing in by_entity[entity])
+    ordered = {n: tuple(sorted(h, key=lambda x: (len(x.via), x.listing.designation.id))) for n, h in hits.items()}
+    return ConcernIndex(ordered, len(entities), version)

@@ -1,0 +1,268 @@
+"""Indirect ties of an organisation to entities of concern, ranked and explained.
+
+``ties(store, org_id)`` asks the store for the k-hop neighbourhood of the
+organisation and its equivalent records (hierarchy, co-authorship, shared
+projects, funding and effective SAME_AS edges; hubs above ``degree_cap``
+edges are reached but not expanded and are reported), then finds, for every
+designated entity in reach, the strongest path of at most ``max_hops`` edges
+that does not pass through a hub. Strength = list weight × the product over
+steps of (edge-kind weight × log-scaled work count × recency) × hop decay
+(:mod:`queries.scoring`); SAME_AS steps join records of one organisation and
+cost nothing. Every step lists the stored edges behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.model import EdgeKind
+from graph.store import GraphStore, SubgraphQuery
+from queries.concern import ConcernHit, ConcernIndex, concern_index
+from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
+from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
+from queries.lists import AllListsCount, ListsView, list_weight
+from queries.paths import PathResult, best_paths, weighted_links
+from queries.scoring import Level, Scoring, path_strength, proximity_level
+
+__all__ = [
+    "DEFAULT_DEGREE_CAP",
+    "MAX_HOPS",
+    "TIE_KINDS",
+    "PathNode",
+    "Step",
+    "Tie",
+    "TieSearch",
+    "check_hops",
+    "find_ties",
+    "rank_ties",
+    "ties",
+]
+
+MAX_HOPS = 4
+DEFAULT_DEGREE_CAP = 1000
+TIE_KINDS = frozenset(EdgeKind) - {EdgeKind.DESIGNATED_ON}
+
+
+def check_hops(hops: int) -> None:
+    if not 1 <= hops <= MAX_HOPS:
+        raise ValueError(f"hops must be between 1 and {MAX_HOPS}, got {hops}")
+
+
+@dataclass(frozen=True, slots=True)
+class PathNode:
+    id: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a path: the strongest kind of tie between two nodes and its edges."""
+
+    src: str
+    dst: str
+    kind: str
+    strength: float
+    evidence: tuple[EdgeEvidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tie:
+    """The strongest path from the organisation to one designated entity."""
+
+    target: str  # the listed entity
+    target_name: str
+    strength: float
+    level: Level
+    hops: int  # edges searched, from a record of the organisation to a record of the listed entity
+    nodes: tuple[PathNode, ...]  # the organisation (or its equivalent) first, the listed entity last
+    steps: tuple[Step, ...]
+    listings: tuple[ListEntry, ...]  # its active designations of concern
+
+
+@dataclass(frozen=True, slots=True)
+class TieSearch:
+    """Ties with what was searched: parameters, seeds, pruned hubs and the subgraph."""
+
+    org_id: str
+    seeds: tuple[str, ...]
+    max_hops: int
+    since: str | None
+    degree_cap: int | None
+    as_of: str
+    ties: tuple[Tie, ...]
+    pruned: tuple[PathNode, ...]
+    examined_nodes: int
+    examined_edges: int
+    graph: nx.MultiDiGraph = field(compare=False, repr=False)
+
+
+def _as_of(g: nx.MultiDiGraph) -> str:
+    """The data's own date: the latest retrieval among the records searched."""
+    dates = [d["provenance"]["retrieved_at"][:10] for _n, d in g.nodes(data=True) if d.get("provenance")]
+    return max(dates, default="1970-01-01")
+
+
+def _path_node(g: nx.MultiDiGraph, node: str) -> PathNode:
+    d = g.nodes[node]
+    return PathNode(node, str(d.get("kind", "")), str(d.get("name", node)))
+
+
+def _step(g: nx.MultiDiGraph, h: nx.Graph, u: str, v: str) -> Step:
+    link = h.edges[u, v]["link"]
+    wanted = set(link.edge_ids)
+    found = [
+        edge_from_nx(a, b, data)
+        for a, b in ((u, v), (v, u))
+        for key, data in (g.get_edge_data(a, b) or {}).items()
+        if key in wanted
+    ]
+    evidence = tuple(edge_evidence(e) for e in sorted(found, key=lambda e: e.id))
+    return Step(u, v, link.kind, link.strength, evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    entity: str
+    strength: float
+    hops: int
+    path: PathResult
+    hit: ConcernHit
+
+    def rank(self) -> tuple[float, int, tuple[str, ...], int]:
+        return (-self.strength, self.hops, self.path.nodes, len(self.hit.via))
+
+
+def _candidates(
+    found: Mapping[str, PathResult],
+    h: nx.Graph,
+    seeds: set[str],
+    concern: ConcernIndex,
+    lists: ListsView,
+    scoring: Scoring,
+) -> dict[str, _Candidate]:
+    best: dict[str, _Candidate] = {}
+    for node in sorted(found):
+        hits = concern.hits.get(node)
+        if not hits or node in seeds:
+            continue
+        p = found[node]
+        if all(h.edges[a, b]["link"].kind == "SAME_AS" for a, b in zip(p.nodes, p.nodes[1:], strict=False)):
+            continue  # the same organisation: a direct designation, not a tie
+        hops = len(p.nodes) - 1
+        for entity in sorted({hit.listing.entity for hit in hits}):
+            mine = [hit for hit in hits if hit.listing.entity == entity]
+            weight = max(list_weight(lists, hit.listing.list_key) for hit in mine)
+            c = _Candidate(entity, path_strength(p.cost, weight, scoring), hops, p, mine[0])
+            if entity not in best or c.rank() < best[entity].rank():
+                best[entity] = c
+    return best
+
+
+def _tie(g: nx.MultiDiGraph, h: nx.Graph, c: _Candidate, concern: ConcernIndex, scoring: Scoring) -> Tie:
+    nodes = [_path_node(g, n) for n in c.path.nodes]
+    steps = [_step(g, h, a, b) for a, b in zip(c.path.nodes, c.path.nodes[1:], strict=False)]
+    for e in c.hit.via:
+        nxt = e.dst if e.src == nodes[-1].id else e.src
+        nodes.append(_path_node(g, nxt) if nxt in g else PathNode(nxt, "Organisation", nxt))
+        steps.append(Step(nodes[-2].id, nxt, "SAME_AS", 1.0, (edge_evidence(e),)))
+    listings = sorted(
+        {h_.listing.designation.id: h_.listing for h_ in concern.hits.get(c.path.target, ()) if h_.listing.entity == c.entity}.values(),
+        key=lambda x: x.designation.id,
+    )
+    entries = tuple(list_entry(x.designation, x.edge, active=True) for x in listings)
+    level = proximity_level(c.strength, scoring)
+    return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries)
+
+
+def rank_ties(
+    g: nx.MultiDiGraph,
+    seeds: Sequence[str],
+    *,
+    max_hops: int,
+    concern: ConcernIndex,
+    lists: ListsView,
+    policy: SameAsPolicy,
+    scoring: Scoring,
+    as_of: str,
+) -> tuple[Tie, ...]:
+    """The ranked ties found in a store subgraph (no store access)."""
+
+    def keep(u: str, v: str, data: Mapping[str, Any]) -> bool:
+        return data["kind"] != "SAME_AS" or policy.holds(edge_from_nx(u, v, data))
+
+    h = weighted_links(g, int(as_of[:4]), scoring, keep)
+    found = best_paths(h, seeds, max_hops, blocked=frozenset(g.graph.get("pruned", ())))
+    best = _candidates(found, h, set(seeds), concern, lists, scoring)
+    ranked = sorted(best.values(), key=_Candidate.rank)
+    return tuple(_tie(g, h, c, concern, scoring) for c in ranked)
+
+
+def find_ties(
+    store: GraphStore,
+    org_id: str,
+    *,
+    max_hops: int = 3,
+    since: str | None = None,
+    degree_cap: int | None = DEFAULT_DEGREE_CAP,
+    lists: ListsView | None = None,
+    scoring: Scoring | None = None,
+    as_of: str | None = None,
+    concern: ConcernIndex | None = None,
+    policy: SameAsPolicy | None = None,
+) -> TieSearch:
+    """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, subgraph)."""
+    check_hops(max_hops)
+    lists = lists or AllListsCount()
+    policy = policy or same_as_policy(store)
+    concern = concern or concern_index(store, lists, policy)
+    seeds = equivalents(store, org_id, policy).members
+    query = SubgraphQuery(seeds, hops=max_hops, edge_kinds=TIE_KINDS, since=since, degree_cap=degree_cap)
+    g = store.subgraph(query)
+    as_of = as_of or _as_of(g)
+    found = rank_ties(
+        g, seeds, max_hops=max_hops, concern=concern, lists=lists, policy=policy, scoring=scoring or Scoring(), as_of=as_of
+    )
+    found = _named(store, g, found)
+    pruned = tuple(_path_node(g, n) for n in g.graph.get("pruned", ()) if n in g)
+    return TieSearch(
+        org_id, seeds, max_hops, since, degree_cap, as_of, found, pruned, g.number_of_nodes(), g.number_of_edges(), g
+    )
+
+
+def _named(store: GraphStore, g: nx.MultiDiGraph, found: tuple[Tie, ...]) -> tuple[Tie, ...]:
+    """Fill in names of listed entities that lie outside the searched subgraph."""
+    missing = {t.target for t in found if t.target not in g}
+    if not missing:
+        return found
+    nodes = store.get_nodes(missing)
+    out = []
+    for t in found:
+        if t.target in nodes:
+            n = nodes[t.target]
+            ref = PathNode(n.id, n.kind.value, n.name)
+            t = Tie(t.target, n.name, t.strength, t.level, t.hops, (*t.nodes[:-1], ref), t.steps, t.listings)
+        out.append(t)
+    return tuple(out)
+
+
+def ties(
+    store: GraphStore,
+    org_id: str,
+    *,
+    max_hops: int = 3,
+    since: str | None = None,
+    degree_cap: int | None = DEFAULT_DEGREE_CAP,
+    lists: ListsView | None = None,
+    as_of: str | None = None,
+    concern: ConcernIndex | None = None,
+) -> list[Tie]:
+    """Ranked ties of ``org_id`` to designated entities, strongest first."""
+    search = find_ties(
+        store, org_id, max_hops=max_hops, since=since, degree_cap=degree_cap, lists=lists, as_of=as_of, concern=concern
+    )
+    return list(search.ties)

@@ -1,0 +1,88 @@
+"""Pure parts of the Neo4j store: query text built only from enums, row mapping, URI scrubbing."""
+
+from __future__ import annotations
+
+import logging
+import socket
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph import neo4j_cypher as cy
+from graph.model import Edge, EdgeKind, Node, NodeKind
+from tests.factories import org
+
+
+def test_labels_and_types_come_only_from_enums() -> None:
+    assert cy.node_label(NodeKind.DESIGNATION) == "Designation"
+    assert cy.rel_types([EdgeKind.SAME_AS, EdgeKind.PARENT_OF, EdgeKind.SAME_AS]) == "PARENT_OF|SAME_AS"
+    with pytest.raises(ValueError):
+        cy.rel_types(["KNOWS]-() DETACH DELETE n //"])  # type: ignore[list-item]
+    with pytest.raises(ValueError):
+        cy.node_label("Entity:Admin")  # type: ignore[arg-type]
+    with pytest.raises(AssertionError):
+        cy.rel_types([])
+
+
+def test_schema_names_every_edge_kind() -> None:
+    text = "\n".join(cy.schema_statements())
+    for kind in EdgeKind:
+        assert f"[r:{kind.value}]" in text
+    assert all("IF NOT EXISTS" in s for s in cy.schema_statements())
+
+
+def test_safe_uri_drops_credentials() -> None:
+    assert cy.safe_uri("neo4j+s://neo4j:s3cret@db.example.org:7687/x?a=b") == "neo4j+s://db.example.org:7687/x"
+    assert cy.safe_uri("bolt://127.0.0.1:7687") == "bolt://127.0.0.1:7687"
+    uri = "neo4j://u:pw9@h:1"
+    assert cy.scrub(f"bad {uri} pass=pw9 x=s3", uri, "s3") == "bad neo4j://h:1 pass=*** x=***"
+
+
+def test_fulltext_term_is_one_quoted_term() -> None:
+    assert cy.fulltext_term("南京") == '"南京"'
+    assert cy.fulltext_term('a"b\\c') == '"a\\"b\\\\c"'
+
+
+def test_edge_id_kind() -> None:
+    assert cy.kind_of_edge_id("SAME_AS|a|b|") is EdgeKind.SAME_AS
+    assert cy.kind_of_edge_id("NOPE|a|b|") is None
+
+
+def test_node_row_holds_tokens_of_every_name() -> None:
+    n = org("test:x", "Nanjing University", names=[{"value": "南京大学"}], aliases=["NJU"])
+    row = cy.node_row(n, "h", 3)
+    assert row["tokens"].split() == ["nanjing", "university", "南", "京", "大", "学", "南京", "京大", "大学", "nju"]
+    assert (row["version"], row["hash"], row["kind"]) == (3, "h", "Organisation")
+
+
+@settings(derandomize=True, max_examples=50)
+@given(
+    props=st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5) | st.none(), max_size=3),
+    start=st.none() | st.sampled_from(["2020", "2020-02", "2020-02-29"]),
+    key=st.text(max_size=3),
+)
+def test_rows_round_trip(props: dict[str, object], start: str | None, key: str) -> None:
+    n = Node("test:n", NodeKind.PROJECT, "P", org("test:n").provenance, props)
+    assert cy.node_from_record(cy.node_row(n, "h", 1)) == n
+    e = Edge(EdgeKind.FUNDED_BY, "test:a", "test:b", n.provenance, key, start, None, props)
+    row = cy.edge_row(e, "h", 1)
+    assert None not in row["p"].values()
+    rec = {**dict.fromkeys(("start_date", "end_date")), **row["p"], "kind": e.kind.value, "src": e.src, "dst": e.dst}
+    assert cy.edge_from_record(rec) == e
+
+
+def test_unreachable_or_foreign_uri_is_a_store_error_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
+    from graph.errors import StoreError
+    from graph.neo4j_store import Neo4jStore
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    caplog.set_level(logging.DEBUG)
+    for uri in [f"bolt://127.0.0.1:{port}", f"bolt://neo4j:hunter2@127.0.0.1:{port}", "http://127.0.0.1:1"]:
+        with pytest.raises(StoreError) as err:
+            Neo4jStore(uri, user="neo4j", password="hunter2")
+        assert "hunter2" not in str(err.value)
+        assert "127.0.0.1" in str(err.value)
+    assert "hunter2" not in caplog.text
