@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from app.commands.demo import demo
 from app.commands.ingest import ingest
 from app.commands.neo4j import neo4j
 from app.commands.sources import sources
@@ -18,6 +19,7 @@ def main() -> None:
     """rsgraph: a knowledge graph for research-security due diligence."""
 
 
+main.add_command(demo)
 main.add_command(stats)
 main.add_command(neo4j)
 main.add_command(ingest)

@@ -101,7 +101,7 @@ def logic_v2(resolver: Resolver) -> tuple[Predict, Callable[[], int]] | None:
     assert algorithm is not None
     config = ScoringConfig(weights={}, config={})
     entities: dict[str, Any] = {}
-    pairs = [0]
+    pairs = [0, 0]
 
     def entity(node_id: str) -> Any:
         if node_id not in entities:
@@ -117,7 +117,8 @@ def logic_v2(resolver: Resolver) -> tuple[Predict, Callable[[], int]] | None:
 
     def predict(case: Case) -> str | None:
         q = model.make_entity("Organization")
-        q.id = "query"
+        pairs[1] += 1
+        q.id = f"query-{pairs[1]}"  # unique: nomenklatura caches name analysis per entity id
         q.add("name", case.text)
         if case.country:
             q.add("country", case.country.lower())

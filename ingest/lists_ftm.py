@@ -136,7 +136,10 @@ def _listings(
             or config.by_program(*(sp.get("programId") or ()), *(sp.get("program") or ()))
             or (config.by_dataset(datasets[0]) if datasets else SOURCE)
         )
-        covered.update(datasets)
+        # a dataset is covered unless it is a configured list of its own that the programme routed away from
+        covered.update(
+            ds for ds in datasets if config.by_dataset(ds) == key or config.by_dataset(ds) not in config.lists
+        )
         by_key.setdefault(key, []).append(_listing_of(s, key))
     created = _dates(p.get("createdAt"), "createdAt") or _dates([str(entity.get("first_seen") or "")], "first_seen")
     for ds in entity.get("datasets") or ():
