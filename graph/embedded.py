@@ -20,7 +20,16 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import RecordRejected, StoreError
-from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, searchable_names
+from graph.model import (
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    edge_from_facts,
+    hash_text,
+    node_from_facts,
+    searchable_names,
+)
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import migrate
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
@@ -58,27 +67,7 @@ def _batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
         yield batch
 
 
-def _node_data(node: Node) -> str:
-    return json.dumps({"props": dict(node.props), "provenance": node.provenance.as_dict()}, ensure_ascii=False)
-
-
-def _edge_data(e: Edge) -> str:
-    p = e.provenance
-    prov = [p.source, p.source_id, p.url, p.retrieved_at, p.dataset_version]
-    return json.dumps([e.kind.value, e.src, e.dst, e.key, e.start, e.end, e.props, prov], ensure_ascii=False)
-
-
-def _edge_from_data(data: str) -> Edge:
-    kind, src, dst, key, start, end, props, prov = json.loads(data)
-    return Edge(EdgeKind(kind), src, dst, Provenance(*prov), key, start, end, props)
-
-
-_EdgeRow = tuple[Edge, str, int, int]
-
-
-def _node_from_row(node_id: str, kind: str, name: str, data: str) -> Node:
-    d = json.loads(data)
-    return Node.from_dict({"id": node_id, "kind": kind, "name": name, **d})
+_EdgeRow = tuple[Edge, str, int, int]  # edge, facts JSON, src key, dst key
 
 
 class EmbeddedStore:
@@ -147,12 +136,16 @@ class EmbeddedStore:
         try:
             version = self._begin()
             existing = self._existing("nodes", "nid", list(latest))
-            changed = [(nid, n, h) for nid, (n, h) in latest.items() if existing.get(nid) != h]
+            changed = [(nid, n, f) for nid, (n, f) in latest.items() if existing.get(nid) != hash_text(f)]
             self._conn.executemany(
-                "INSERT INTO nodes(nid, id, kind, name, source, data, hash, version) VALUES(?,?,?,?,?,?,?,?) "
+                "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, hash, version) "
+                "VALUES(?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(nid) DO UPDATE SET kind=excluded.kind, name=excluded.name, source=excluded.source, "
-                "data=excluded.data, hash=excluded.hash, version=excluded.version",
-                [(nid, n.id, n.kind.value, n.name, n.provenance.source, _node_data(n), h, version) for nid, n, h in changed],
+                "data=excluded.data, retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
+                [
+                    (nid, n.id, n.kind.value, n.name, n.provenance.source, f, n.provenance.retrieved_at, hash_text(f), version)
+                    for nid, n, f in changed
+                ],
             )
             renamed = [nid for nid, _n, _h in changed if nid in existing]
             for part in _chunks(renamed):
@@ -179,8 +172,8 @@ class EmbeddedStore:
         with self._lock:
             for part in _chunks(nids):
                 marks = ",".join("?" * len(part))
-                rows = self._conn.execute(f"SELECT id, kind, name, data FROM nodes WHERE nid IN ({marks})", part)
-                out.extend(_node_from_row(*row) for row in rows)
+                rows = self._conn.execute(f"SELECT data, retrieved_at FROM nodes WHERE nid IN ({marks})", part)
+                out.extend(node_from_facts(*row) for row in rows)
         return out
 
     def degree(self, node_id: str) -> int:
@@ -218,7 +211,7 @@ class EmbeddedStore:
                     rejected.append(RecordRejected(e.provenance.source, e.id, missing[0][1], f"unknown node {missing[0][0]!r}"))
                     del latest[eid]
             existing = self._existing("edges", "eid", list(latest))
-            changed = [(eid, row) for eid, row in latest.items() if existing.get(eid) != row[1]]
+            changed = [(eid, row) for eid, row in latest.items() if existing.get(eid) != hash_text(row[1])]
             self._write_edges(changed, existing, version)
             self._commit(version, bool(changed))
         except BaseException:
@@ -230,8 +223,8 @@ class EmbeddedStore:
         rows = []
         adj = []
         degree: Counter[int] = Counter()
-        for eid, (e, h, src, dst) in changed:
-            rows.append((eid, e.kind.value, src, dst, e.provenance.source, _edge_data(e), h, version))
+        for eid, (e, facts, src, dst) in changed:
+            rows.append((eid, e.kind.value, src, dst, e.provenance.source, facts, e.provenance.retrieved_at, hash_text(facts), version))
             lo, hi, code = lower_bound(e.start), upper_bound(e.end), _KIND_CODE[e.kind]
             adj.append((src, eid, dst, code, lo, hi))
             adj.append((dst, eid, src, code, lo, hi))
@@ -239,9 +232,9 @@ class EmbeddedStore:
                 degree[src] += 1
                 degree[dst] += 1
         self._conn.executemany(
-            "INSERT INTO edges(eid, kind, src, dst, source, data, hash, version) VALUES(?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(eid) DO UPDATE SET source=excluded.source, data=excluded.data, hash=excluded.hash, "
-            "version=excluded.version",
+            "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) VALUES(?,?,?,?,?,?,?,?,?) "
+            "ON CONFLICT(eid) DO UPDATE SET source=excluded.source, data=excluded.data, "
+            "retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
             rows,
         )
         self._conn.executemany("INSERT OR REPLACE INTO adj(nid, eid, other, kind, lo, hi) VALUES(?,?,?,?,?,?)", adj)
@@ -272,8 +265,8 @@ class EmbeddedStore:
         with self._lock:
             for part in _chunks(eids):
                 marks = ",".join("?" * len(part))
-                rows = self._conn.execute(f"SELECT data FROM edges WHERE eid IN ({marks})", part)
-                out.extend(_edge_from_data(r[0]) for r in rows)
+                rows = self._conn.execute(f"SELECT data, retrieved_at FROM edges WHERE eid IN ({marks})", part)
+                out.extend(edge_from_facts(*row) for row in rows)
         return out
 
     def edges_of(self, node_id: str, *, kinds: Iterable[EdgeKind] | None = None) -> list[Edge]:
@@ -371,13 +364,13 @@ class EmbeddedStore:
     def changes_since(self, version: int) -> Iterator[Change]:
         with self._lock:
             node_rows = self._conn.execute(
-                "SELECT version, id, kind, name, data FROM nodes WHERE version > ? ORDER BY version, id", (version,)
+                "SELECT version, data, retrieved_at FROM nodes WHERE version > ? ORDER BY version, id", (version,)
             ).fetchall()
             edge_rows = self._conn.execute(
-                "SELECT version, data FROM edges WHERE version > ? ORDER BY version", (version,)
+                "SELECT version, data, retrieved_at FROM edges WHERE version > ? ORDER BY version", (version,)
             ).fetchall()
-        changes = [Change(v, _node_from_row(i, k, n, d)) for v, i, k, n, d in node_rows]
-        changes += [Change(v, _edge_from_data(d)) for v, d in edge_rows]
+        changes = [Change(v, node_from_facts(d, r)) for v, d, r in node_rows]
+        changes += [Change(v, edge_from_facts(d, r)) for v, d, r in edge_rows]
         changes.sort(key=lambda c: (c.version, isinstance(c.record, Edge), c.record.id))
         yield from changes
 
@@ -388,20 +381,20 @@ class EmbeddedStore:
         return Counts(nodes=nodes, edges=edges)
 
     def iter_nodes(self, *, kind: NodeKind | None = None, source: str | None = None) -> Iterator[Node]:
-        sql, args = "SELECT id, kind, name, data FROM nodes WHERE 1=1", []
+        sql, args = "SELECT data, retrieved_at FROM nodes WHERE 1=1", []
         if kind is not None:
             sql, args = sql + " AND kind=?", [*args, NodeKind(kind).value]
         if source is not None:
             sql, args = sql + " AND source=?", [*args, source]
-        yield from (_node_from_row(*row) for row in self._iter_rows(sql + " ORDER BY id", args))
+        yield from (node_from_facts(*row) for row in self._iter_rows(sql + " ORDER BY id", args))
 
     def iter_edges(self, *, kind: EdgeKind | None = None, source: str | None = None) -> Iterator[Edge]:
-        sql, args = "SELECT data FROM edges WHERE 1=1", []
+        sql, args = "SELECT data, retrieved_at FROM edges WHERE 1=1", []
         if kind is not None:
             sql, args = sql + " AND kind=?", [*args, EdgeKind(kind).value]
         if source is not None:
             sql, args = sql + " AND source=?", [*args, source]
-        rows = (_edge_from_data(r[0]) for r in self._iter_rows(sql, args))
+        rows = (edge_from_facts(*r) for r in self._iter_rows(sql, args))
         yield from sorted(rows, key=lambda e: e.id)
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:

@@ -25,6 +25,10 @@ __all__ = [
     "NodeKind",
     "Provenance",
     "content_hash",
+    "edge_from_facts",
+    "facts_json",
+    "hash_text",
+    "node_from_facts",
     "edge_id",
     "searchable_names",
 ]
@@ -207,15 +211,38 @@ def _facts(record: Node | Edge) -> list[Any]:
     return [*head, record.props, p.source, p.source_id, p.url, p.dataset_version]
 
 
+def facts_json(record: Node | Edge) -> str:
+    """Canonical JSON of a record's facts: everything but ``retrieved_at``.
+
+    Raises TypeError/ValueError when props are not JSON-serialisable.
+    """
+    return json.dumps(_facts(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def hash_text(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def content_hash(record: Node | Edge) -> str:
     """Hash of a record's facts, excluding ``retrieved_at``.
 
     Re-reading an unchanged record later is not a change; the change feed
-    only moves when a fact moves. Raises TypeError/ValueError when props
-    are not JSON-serialisable.
+    only moves when a fact moves.
     """
-    text = json.dumps(_facts(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hash_text(facts_json(record))
+
+
+def edge_from_facts(facts: str, retrieved_at: str) -> Edge:
+    """Rebuild an edge from :func:`facts_json` output and its retrieval time."""
+    kind, src, dst, key, start, end, props, source, source_id, url, version = json.loads(facts)
+    prov = Provenance(source, source_id, url, retrieved_at, version)
+    return Edge(EdgeKind(kind), src, dst, prov, key, start, end, props)
+
+
+def node_from_facts(facts: str, retrieved_at: str) -> Node:
+    """Rebuild a node from :func:`facts_json` output and its retrieval time."""
+    node_id, kind, name, props, source, source_id, url, version = json.loads(facts)
+    return Node(node_id, NodeKind(kind), name, Provenance(source, source_id, url, retrieved_at, version), props)
 
 
 def searchable_names(node: Node) -> list[str]:

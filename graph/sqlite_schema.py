@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS nodes (
     kind TEXT NOT NULL,
     name TEXT NOT NULL,
     source TEXT NOT NULL,
-    data TEXT NOT NULL,               -- JSON {props, provenance}
+    data TEXT NOT NULL,               -- graph.model.facts_json
+    retrieved_at TEXT NOT NULL,
     hash TEXT NOT NULL,
     version INTEGER NOT NULL,
     degree INTEGER NOT NULL DEFAULT 0
@@ -30,7 +31,8 @@ CREATE TABLE IF NOT EXISTS edges (
     src INTEGER NOT NULL,
     dst INTEGER NOT NULL,
     source TEXT NOT NULL,
-    data TEXT NOT NULL,               -- JSON of the whole edge
+    data TEXT NOT NULL,               -- graph.model.facts_json
+    retrieved_at TEXT NOT NULL,
     hash TEXT NOT NULL,
     version INTEGER NOT NULL
 );

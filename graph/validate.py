@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from graph.errors import RecordRejected
-from graph.model import LEGAL_EFFECTS, Edge, Node, NodeKind, content_hash
+from graph.model import LEGAL_EFFECTS, Edge, Node, NodeKind, facts_json
 
 __all__ = ["admit", "check_edge", "check_node"]
 
@@ -58,12 +58,12 @@ def check_edge(edge: Edge) -> RecordRejected | None:
 
 
 def admit(record: Node | Edge) -> str | RecordRejected:
-    """The record's content hash if it may be stored, else why not (one JSON pass)."""
+    """The record's canonical facts JSON if it may be stored, else why not (one JSON pass)."""
     problem = _node_structure(record) if isinstance(record, Node) else _edge_structure(record)
     if problem:
         return problem
     try:
-        return content_hash(record)
+        return facts_json(record)
     except (TypeError, ValueError) as exc:
         return _reject(record, "props", f"not JSON-serialisable: {exc}")
 

@@ -56,6 +56,30 @@ def _strings(value: Any, field: str) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
+def _list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Bad(field, f"expected a list, got {type(value).__name__}")
+    return value
+
+
+def _obj(value: Any, field: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise _Bad(field, f"expected an object, got {type(value).__name__}")
+    return value
+
+
+def _opt_text(value: Any, field: str) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _Bad(field, f"expected a string, got {type(value).__name__}")
+    return value.strip() or None
+
+
 def _established(value: Any) -> int | None:
     if value is None or value == "":
         return None
@@ -83,23 +107,24 @@ def _status(value: Any) -> str:
 
 
 def _v2_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
-    entries = raw.get("names")
-    if not isinstance(entries, list) or not entries:
+    entries = _list(raw.get("names"), "names")
+    if not entries:
         raise _Bad("names", "missing or empty")
     names = []
     for i, entry in enumerate(entries):
-        value = entry.get("value") if isinstance(entry, Mapping) else None
-        if not isinstance(value, str) or not value.strip():
-            raise _Bad(f"names[{i}].value", "missing or not a string")
-        names.append({"value": value.strip(), "lang": entry.get("lang") or None, "types": _strings(entry.get("types"), f"names[{i}].types")})
+        entry = _obj(entry, f"names[{i}]")
+        value = _opt_text(entry.get("value"), f"names[{i}].value")
+        if value is None:
+            raise _Bad(f"names[{i}].value", "missing")
+        lang = _opt_text(entry.get("lang"), f"names[{i}].lang")
+        names.append({"value": value, "lang": lang, "types": _strings(entry.get("types"), f"names[{i}].types")})
     return names
 
 
 def _v2_ids(raw: Mapping[str, Any]) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for i, entry in enumerate(raw.get("external_ids") or []):
-        if not isinstance(entry, Mapping):
-            raise _Bad(f"external_ids[{i}]", "not an object")
+    for i, entry in enumerate(_list(raw.get("external_ids"), "external_ids")):
+        entry = _obj(entry, f"external_ids[{i}]")
         kind = _ID_TYPES.get(str(entry.get("type", "")).lower())
         values = [entry.get("preferred"), *_strings(entry.get("all"), f"external_ids[{i}].all")]
         value = next((v for v in values if isinstance(v, str) and v), None)
@@ -109,19 +134,21 @@ def _v2_ids(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _v2_props(raw: Mapping[str, Any]) -> dict[str, Any]:
-    locations = raw.get("locations") or []
-    details = locations[0].get("geonames_details") or {} if locations and isinstance(locations[0], Mapping) else {}
-    links = [link.get("value") for link in raw.get("links") or [] if isinstance(link, Mapping)]
-    last_modified = ((raw.get("admin") or {}).get("last_modified") or {}).get("date")
+    locations = _list(raw.get("locations"), "locations")
+    first = _obj(locations[0], "locations[0]") if locations else {}
+    details = _obj(first.get("geonames_details"), "locations[0].geonames_details")
+    links = [_obj(link, f"links[{i}]").get("value") for i, link in enumerate(_list(raw.get("links"), "links"))]
+    admin = _obj(raw.get("admin"), "admin")
+    last_modified = _obj(admin.get("last_modified"), "admin.last_modified").get("date")
     return {
         "names": _v2_names(raw),
         "country": _country(details.get("country_code"), "locations[0].geonames_details.country_code"),
-        "city": details.get("name") or None,
+        "city": _opt_text(details.get("name"), "locations[0].geonames_details.name"),
         "types": [t.lower() for t in _strings(raw.get("types"), "types")],
         "ids": _v2_ids(raw),
         "links": [v for v in links if isinstance(v, str) and v],
         "domains": _strings(raw.get("domains"), "domains"),
-        "last_modified": last_modified,
+        "last_modified": last_modified if isinstance(last_modified, str) else None,
     }
 
 
@@ -133,11 +160,12 @@ def _v1_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(name, str) or not name.strip():
         raise _Bad("name", "missing or not a string")
     names = [{"value": name.strip(), "lang": None, "types": ["ror_display", "label"]}]
-    for i, label in enumerate(raw.get("labels") or []):
-        value = label.get("label") if isinstance(label, Mapping) else None
-        if not isinstance(value, str) or not value.strip():
-            raise _Bad(f"labels[{i}].label", "missing or not a string")
-        names.append({"value": value.strip(), "lang": label.get("iso639") or None, "types": ["label"]})
+    for i, label in enumerate(_list(raw.get("labels"), "labels")):
+        label = _obj(label, f"labels[{i}]")
+        value = _opt_text(label.get("label"), f"labels[{i}].label")
+        if value is None:
+            raise _Bad(f"labels[{i}].label", "missing")
+        names.append({"value": value, "lang": _opt_text(label.get("iso639"), f"labels[{i}].iso639"), "types": ["label"]})
     names += [{"value": a, "lang": None, "types": ["alias"]} for a in _strings(raw.get("aliases"), "aliases")]
     names += [{"value": a, "lang": None, "types": ["acronym"]} for a in _strings(raw.get("acronyms"), "acronyms")]
     return names
@@ -145,9 +173,7 @@ def _v1_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _v1_ids(raw: Mapping[str, Any]) -> dict[str, str]:
     ids: dict[str, str] = {}
-    external = raw.get("external_ids") or {}
-    if not isinstance(external, Mapping):
-        raise _Bad("external_ids", "not an object")
+    external = _obj(raw.get("external_ids"), "external_ids")
     for key, entry in external.items():
         kind = _ID_TYPES.get(str(key).lower())
         if not kind or not isinstance(entry, Mapping):
@@ -160,14 +186,14 @@ def _v1_ids(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _v1_props(raw: Mapping[str, Any]) -> dict[str, Any]:
-    addresses = raw.get("addresses") or []
-    first = addresses[0] if addresses and isinstance(addresses[0], Mapping) else {}
-    country = raw.get("country") or {}
+    addresses = _list(raw.get("addresses"), "addresses")
+    first = _obj(addresses[0], "addresses[0]") if addresses else {}
+    country = _obj(raw.get("country"), "country")
     links = _strings(raw.get("links"), "links") + _strings(raw.get("wikipedia_url"), "wikipedia_url")
     return {
         "names": _v1_names(raw),
-        "country": _country(country.get("country_code") if isinstance(country, Mapping) else None, "country.country_code"),
-        "city": first.get("city") or None,
+        "country": _country(country.get("country_code"), "country.country_code"),
+        "city": _opt_text(first.get("city"), "addresses[0].city"),
         "types": [t.lower() for t in _strings(raw.get("types"), "types")],
         "ids": _v1_ids(raw),
         "links": links,
@@ -195,9 +221,8 @@ def _edge_ends(kind: str, me: str, other: str) -> tuple[EdgeKind, str, str]:
 
 def _edges(raw: Mapping[str, Any], short: str, run: SourceRun) -> list[Edge]:
     edges = []
-    for i, rel in enumerate(raw.get("relationships") or []):
-        if not isinstance(rel, Mapping):
-            raise _Bad(f"relationships[{i}]", "not an object")
+    for i, rel in enumerate(_list(raw.get("relationships"), "relationships")):
+        rel = _obj(rel, f"relationships[{i}]")
         other = ror_short(rel.get("id"))
         if other is None:
             raise _Bad(f"relationships[{i}].id", f"not a ROR id: {rel.get('id')!r:.60}")
@@ -224,7 +249,7 @@ def map_record(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
         short = ror_short(raw.get("id"))
         if short is None:
             raise _Bad("id", f"not a ROR id: {raw.get('id')!r:.60}")
-        props = _v2_props(raw) if "names" in raw else _v1_props(raw)
+        props = _v2_props(raw) if "names" in raw or "name" not in raw else _v1_props(raw)
         display = next((n["value"] for n in props["names"] if "ror_display" in n["types"]), None)
         if display is None:
             raise _Bad("names", "no name of type ror_display")

@@ -77,13 +77,14 @@ def test_a_wrong_column_count_in_sdn_csv(tmp_path: Path, store: GraphStore, sett
 
 def test_an_unparseable_listing_date_in_the_un_list(tmp_path: Path, store: GraphStore, settings: Settings) -> None:
     _need(UN)
-    text = UN.read_text(encoding="utf-8")
-    text = text.replace("<LISTED_ON>2007-03-29</LISTED_ON>", "<LISTED_ON>sometime in 2007</LISTED_ON>", 1)
+    people, entities = UN.read_text(encoding="utf-8").split("<ENTITIES>")
+    entities = entities.replace("<LISTED_ON>2007-03-29</LISTED_ON>", "<LISTED_ON>sometime in 2007</LISTED_ON>", 1)
+    text = f"{people}<ENTITIES>{entities}"
     bad = tmp_path / "un.xml"
     bad.write_text(text, encoding="utf-8")
     report = ingest_lists(store, str(bad), settings=settings)
     [rejected] = report.rejected
-    assert rejected.field == "LISTED_ON" and rejected.location.startswith(f"{bad}#ENTITY[")
+    assert (rejected.field, rejected.location, rejected.record_id) == ("LISTED_ON", f"{bad}#ENTITY[1]", "6908025")
     assert len(list(store.iter_nodes(kind=NodeKind.DESIGNATION))) == 127
 
 
