@@ -38,6 +38,20 @@ class Settings:
     openalex_daily_budget: int = _f(10_000, "OpenAlex list calls allowed per day; ingest stops cleanly before the budget is spent.")
     ror_client_id: str = _f("", "ROR API client id (raises the ROR rate limit).", secret=True)
     log_level: str = _f("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
+    alerts_hops: int = _f(3, "Alerts: a new path of at most this many hops (1-4) to a designated entity is alerted.")
+    alerts_smtp_host: str = _f("", "Alerts: SMTP server for e-mail digests; empty: no e-mail.")
+    alerts_smtp_port: int = _f(587, "Alerts: SMTP port.")
+    alerts_smtp_user: str = _f("", "Alerts: SMTP user name; empty: no SMTP authentication.")
+    alerts_smtp_password: str = _f("", "Alerts: SMTP password.", secret=True)
+    alerts_smtp_starttls: bool = _f(True, "Alerts: upgrade the SMTP connection with STARTTLS (true/false).")
+    alerts_email_from: str = _f("rsgraph@localhost", "Alerts: sender address of e-mail digests.")
+    alerts_email_to: str = _f("", "Alerts: comma-separated recipients; each gets one digest per run.")
+    alerts_webhook_url: str = _f("", "Alerts: URL that receives each digest as a JSON POST; empty: no webhook.")
+    alerts_webhook_secret: str = _f("", "Alerts: key of the X-Rsgraph-Signature HMAC-SHA256 header.", secret=True)
+    alerts_webhook_retries: int = _f(5, "Alerts: retries of a failed webhook post, with exponential backoff.")
+    alerts_webhook_backoff: float = _f(2.0, "Alerts: seconds before the first webhook retry; doubled for each next.")
+    alerts_dead_letter: str = _f("", "Alerts: webhook dead-letter file (JSON lines); empty: in RSGRAPH_STATE_DIR.")
+    alerts_file: str = _f("", "Alerts: JSON-lines file every alert is appended to once; empty: no file.")
 
 
 SECRET_FIELDS = frozenset(f.name for f in fields(Settings) if f.metadata.get("secret"))
@@ -49,6 +63,8 @@ def _coerce(name: str, raw: Any) -> Any:
         return int(raw)
     if kind in ("float", float):
         return float(raw)
+    if kind in ("bool", bool):
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
     return str(raw)
 
 

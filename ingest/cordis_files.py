@@ -158,6 +158,7 @@ def cordis_version(project_rows: list[RawRow], inputs: CordisInput) -> str:
 def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | None) -> Iterator[Mapped]:
     """Projects, then participation edges, then one node per PIC (in PIC order)."""
     dates: dict[str, tuple[str | None, str | None]] = {}
+    refused: set[str] = set()  # ids of project rows that were quarantined
     for row in project_rows:
         if row.values is None:
             yield _rejected(row)
@@ -165,6 +166,8 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
         for item in map_project(row.values, run, row.location):
             if isinstance(item, Node):
                 dates[item.id.rsplit(":", 1)[1]] = (item.props["start"], item.props["end"])
+            else:
+                refused.add(str(row.values.get("id", "")).strip())
             yield item
     if orgs is None:
         return
@@ -175,6 +178,9 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
             yield _rejected(row)
             continue
         part = map_participation(row.values, run, row.location, index=index, project_dates=dates)
+        if not isinstance(part, RecordRejected) and part.edge.dst.rsplit(":", 1)[1] in refused:
+            reason = "its project row was quarantined"
+            part = RecordRejected(SOURCE, f"organisation {part.pic} in project {part.edge.dst}", "projectID", reason, row.location)
         if isinstance(part, RecordRejected):
             yield part
             continue

@@ -218,6 +218,24 @@ def dehydrated_funder(raw: Any, run: SourceRun) -> Node | None:
     return Node(f"openalex:{short}", NodeKind.FUNDER, name, _prov(run, short, "funders"), props)
 
 
+_EC_NAMES = re.compile(
+    r"european commission|horizon 2020|horizon europe|\bh2020\b|seventh framework|\bfp7\b|european research council"
+    r"|euratom|marie sk[lł]odowska|european research executive agency|european innovation council",
+    re.IGNORECASE,
+)
+_EC_RORS = frozenset({"00k4n6c32", "0472cxd90"})  # European Commission; European Research Council
+_CORDIS_ID = re.compile(r"^\d{5,9}$")
+
+
+def cordis_project_id(funder_award_id: str | None, funder_name: str | None, funder_ror: str | None) -> str | None:
+    """The CORDIS project id an award stands for, if its funder is the European Commission family."""
+    if not funder_award_id or not _CORDIS_ID.match(funder_award_id.strip()):
+        return None
+    if (funder_ror and ror_short(funder_ror) in _EC_RORS) or (funder_name and _EC_NAMES.search(funder_name)):
+        return funder_award_id.strip()
+    return None
+
+
 def award_node(short: str, award_id: str | None, name: str | None, run: SourceRun, **props: Any) -> Node:
     """An Award node; ``name`` falls back to the funder's award id."""
     label = name or (f"Award {award_id}" if award_id else short)
@@ -244,6 +262,11 @@ def map_award(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
         funding_type=_text(raw.get("funding_type")),
         funder=f"openalex:{funder_short}" if funder_short else None,
         funder_name=_text(funder.get("display_name")),
+        cordis_project_id=cordis_project_id(
+            _text(str(raw["funder_award_id"])) if raw.get("funder_award_id") is not None else None,
+            _text(funder.get("display_name")),
+            _text(funder.get("ror")),
+        ),
         start=_text(raw.get("start_date")),
         end=_text(raw.get("end_date")),
     )

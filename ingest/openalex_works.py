@@ -26,7 +26,6 @@ id ``openalex:F…:award:<award id, url-quoted>``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -35,7 +34,14 @@ from urllib.parse import quote
 
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node, Provenance, edge_id
-from ingest.openalex_map import SOURCE, award_node, dehydrated_funder, dehydrated_institution, oa_id, ror_short
+from ingest.openalex_map import (
+    SOURCE,
+    award_node,
+    cordis_project_id,
+    dehydrated_funder,
+    dehydrated_institution,
+    oa_id,
+)
 from ingest.pipeline import SourceRun
 
 __all__ = [
@@ -44,19 +50,11 @@ __all__ = [
     "WorkFacts",
     "aggregate_edge",
     "aggregate_keys",
-    "cordis_project_id",
     "work_facts",
 ]
 
 EXAMPLE_WORKS = 10
 MAX_INSTITUTIONS = 50
-_EC_NAMES = re.compile(
-    r"european commission|horizon 2020|horizon europe|\bh2020\b|seventh framework|\bfp7\b|european research council"
-    r"|euratom|marie sk[lł]odowska|european research executive agency|european innovation council",
-    re.IGNORECASE,
-)
-_EC_RORS = frozenset({"00k4n6c32", "0472cxd90"})  # European Commission; European Research Council
-_CORDIS_ID = re.compile(r"^\d{5,9}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +69,6 @@ class WorkFacts:
     stubs: tuple[Node, ...]
     edges: tuple[Edge, ...]  # Award FUNDED_BY Funder
     hyperauthored: bool = False
-
-
-def cordis_project_id(funder_award_id: str | None, funder_name: str | None, funder_ror: str | None) -> str | None:
-    """The CORDIS project id an award stands for, if its funder is the European Commission family."""
-    if not funder_award_id or not _CORDIS_ID.match(funder_award_id.strip()):
-        return None
-    if (funder_ror and ror_short(funder_ror) in _EC_RORS) or (funder_name and _EC_NAMES.search(funder_name)):
-        return funder_award_id.strip()
-    return None
 
 
 def _reject(raw: Any, field: str, reason: str, location: str) -> RecordRejected:

@@ -97,10 +97,10 @@ def _country(value: Any, field: str) -> str | None:
 
 
 def _status(value: Any) -> str:
-    status = value.lower() if isinstance(value, str) else value
+    status = value.lower() if isinstance(value, str) else None
     if status not in STATUSES:
         raise _Bad("status", f"must be one of {sorted(STATUSES)}, got {value!r:.40}")
-    return str(status)
+    return status
 
 
 # -- schema v2 -------------------------------------------------------------------
@@ -242,7 +242,7 @@ def _names_of(names: Iterable[Mapping[str, Any]], kind: str) -> list[str]:
 
 def map_record(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
     """One ROR record (schema v1 or v2) → its Node and hierarchy Edges, or a RecordRejected."""
-    record_id = str(raw.get("id", "?")) if isinstance(raw, Mapping) else "?"
+    record_id = str(raw.get("id", "?"))[:80] if isinstance(raw, Mapping) else "?"
     try:
         if not isinstance(raw, Mapping):
             raise _Bad("record", f"expected a JSON object, got {type(raw).__name__}")

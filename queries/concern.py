@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.model import Edge, EdgeKind, Node
 from graph.store import GraphStore, SubgraphQuery
 from queries.equivalence import CLASS_HOPS, SameAsPolicy, chains_from, same_as_policy
 from queries.lists import AllListsCount, ListsView, list_weight
 
-__all__ = ["ConcernHit", "ConcernIndex", "Listing", "concern_index", "is_active"]
+__all__ = ["ConcernHit", "ConcernIndex", "ListCoverage", "Listing", "concern_index", "is_active"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +51,25 @@ class ConcernHit:
 
 
 @dataclass(frozen=True, slots=True)
+class ListCoverage:
+    """What the store holds of one list: entries, how many active, which versions."""
+
+    key: str
+    name: str
+    legal_effect: str
+    entries: int
+    active: int
+    delisted: int
+    versions: tuple[str, ...]
+    retrieved_at: str  # latest retrieval of an entry
+
+
+@dataclass(frozen=True, slots=True)
 class ConcernIndex:
     hits: Mapping[str, tuple[ConcernHit, ...]]
     entities: int  # listed entities with an active designation of concern
     version: int  # store version it was built at
+    coverage: Mapping[str, ListCoverage] = field(default_factory=dict)
 
     def weight(self, node: str, lists: ListsView) -> float:
         return max((list_weight(lists, h.listing.list_key) for h in self.hits.get(node, ())), default=0.0)
@@ -72,6 +87,27 @@ def _listings(store: GraphStore) -> list[Listing]:
     return [Listing(e.src, designations[e.dst], e) for e in edges if e.dst in designations]
 
 
+def _coverage(listings: list[Listing]) -> dict[str, ListCoverage]:
+    by_list: dict[str, list[Listing]] = defaultdict(list)
+    for x in listings:
+        by_list[x.list_key].append(x)
+    out = {}
+    for key, xs in sorted(by_list.items()):
+        active = sum(1 for x in xs if x.active)
+        p = xs[0].designation.props
+        out[key] = ListCoverage(
+            key=key,
+            name=str(p.get("list_name") or key),
+            legal_effect=str(p.get("legal_effect") or ""),
+            entries=len(xs),
+            active=active,
+            delisted=len(xs) - active,
+            versions=tuple(sorted({x.designation.provenance.dataset_version for x in xs})),
+            retrieved_at=max(x.designation.provenance.retrieved_at for x in xs),
+        )
+    return out
+
+
 def concern_index(
     store: GraphStore,
     lists: ListsView | None = None,
@@ -81,17 +117,19 @@ def concern_index(
     lists = lists or AllListsCount()
     policy = policy or same_as_policy(store)
     version = store.version()
+    listings = _listings(store)
+    coverage = _coverage(listings)
     by_entity: dict[str, list[Listing]] = defaultdict(list)
-    for listing in _listings(store):
+    for listing in listings:
         if listing.active and list_weight(lists, listing.list_key) > 0:
             by_entity[listing.entity].append(listing)
     entities = sorted(by_entity)
     if not entities:
-        return ConcernIndex({}, 0, version)
+        return ConcernIndex({}, 0, version, coverage)
     g = store.subgraph(SubgraphQuery(tuple(entities), hops=CLASS_HOPS, edge_kinds=frozenset({EdgeKind.SAME_AS})))
     hits: dict[str, list[ConcernHit]] = defaultdict(list)
     for entity, chains in chains_from(g, entities, policy).items():
         for member, via in chains.items():
             hits[member].extend(ConcernHit(listing, via) for listing in by_entity[entity])
     ordered = {n: tuple(sorted(h, key=lambda x: (len(x.via), x.listing.designation.id))) for n, h in hits.items()}
-    return ConcernIndex(ordered, len(entities), version)
+    return ConcernIndex(ordered, len(entities), version, coverage)

@@ -2,10 +2,11 @@
 
 A SAME_AS edge is *effective* when resolution says the two records are the
 same organisation: the link's band is ``match`` and no ``not_same``
-judgement overrides it (a ``same`` judgement makes a weaker link hold).
-Judgements are applied at read time by :mod:`graph.resolve` when it offers
-them; until then the band alone decides. Possible links (other bands) are
-not followed; :mod:`queries.limits` lists them as awaiting review.
+judgement overrides it (a ``same`` judgement makes a weaker link hold, or
+joins two records with no edge at all). Judgements are applied at read time
+(:mod:`graph.resolve.judgements`), so re-ingesting never undoes them.
+Possible links are not followed; :mod:`queries.limits` lists them as
+awaiting review.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from graph.model import Edge, EdgeKind
+from graph.model import Edge, EdgeKind, Provenance
+from graph.resolve.judgements import judged_policy, pair_key
 from graph.store import GraphStore, SubgraphQuery
 
 __all__ = [
@@ -46,8 +48,25 @@ class BandPolicy:
 
 
 def same_as_policy(store: GraphStore) -> SameAsPolicy:
-    """The read-time SAME_AS policy for ``store`` (judgements applied when available)."""
-    return BandPolicy()
+    """The read-time SAME_AS policy of ``store``: bands with analysts' judgements applied."""
+    return judged_policy(store)
+
+
+def _judged_links(policy: SameAsPolicy) -> list[Edge]:
+    """Links an analyst judged ``same`` (they hold even where no SAME_AS edge exists)."""
+    pairs = getattr(policy, "same_pairs", None)
+    if pairs is None:
+        return []
+    return [
+        Edge(
+            EdgeKind.SAME_AS,
+            j.a,
+            j.b,
+            Provenance("judgement", pair_key(j.a, j.b), "", j.at, "judgements"),
+            props={"score": 1.0, "band": "match", "method": "judgement", "explanation": f"confirmed by {j.by}: {j.why}"},
+        )
+        for j in sorted(pairs(), key=lambda j: (j.a, j.b))
+    ]
 
 
 def edge_from_nx(u: str, v: str, data: Mapping[str, Any]) -> Edge:
@@ -67,11 +86,14 @@ class Equivalents:
 def _effective_graph(g: nx.MultiDiGraph, policy: SameAsPolicy) -> nx.Graph:
     h = nx.Graph()
     h.add_nodes_from(g.nodes)
-    for u, v, data in g.edges(data=True):
+    for u, v, data in sorted(g.edges(data=True), key=lambda t: (t[0], t[1])):
         if data["kind"] == EdgeKind.SAME_AS.value:
             e = edge_from_nx(u, v, data)
             if policy.holds(e):
                 h.add_edge(u, v, edge=e)
+    for e in _judged_links(policy):
+        if (e.src in g or e.dst in g) and not h.has_edge(e.src, e.dst):
+            h.add_edge(e.src, e.dst, edge=e)
     return h
 
 

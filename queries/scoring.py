@@ -23,6 +23,8 @@ __all__ = [
     "Scoring",
     "edge_strength",
     "link_facts",
+    "path_strength",
+    "prefix_cost_limit",
     "proximity_level",
     "step_cost",
 ]
@@ -118,6 +120,13 @@ def step_cost(strength: float, kind: str, scoring: Scoring) -> float:
 def path_strength(cost: float, list_weight: float, scoring: Scoring) -> float:
     """Undo the cost sum; the first hop is not decayed."""
     return list_weight * math.exp(-cost) / scoring.hop_decay
+
+
+def prefix_cost_limit(min_strength: float, scoring: Scoring) -> float:
+    """Largest path cost whose strength (list weight 1) still reaches ``min_strength``."""
+    if min_strength <= 0.0:
+        return math.inf
+    return -math.log(min_strength * scoring.hop_decay)
 
 
 def proximity_level(strength: float, scoring: Scoring) -> Level:

@@ -13,7 +13,7 @@ cost nothing. Every step lists the stored edges behind it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from graph.model import EdgeKind
 from graph.store import GraphStore, SubgraphQuery
 from queries.concern import ConcernHit, ConcernIndex, concern_index
 from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
+from queries.expand import expand
 from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
 from queries.lists import AllListsCount, ListsView, list_weight
 from queries.paths import PathResult, best_paths, weighted_links
@@ -30,6 +31,7 @@ from queries.scoring import Level, Scoring, path_strength, proximity_level
 
 __all__ = [
     "DEFAULT_DEGREE_CAP",
+    "DEFAULT_MIN_STRENGTH",
     "MAX_HOPS",
     "TIE_KINDS",
     "PathNode",
@@ -44,6 +46,7 @@ __all__ = [
 
 MAX_HOPS = 4
 DEFAULT_DEGREE_CAP = 1000
+DEFAULT_MIN_STRENGTH = 0.01
 TIE_KINDS = frozenset(EdgeKind) - {EdgeKind.DESIGNATED_ON}
 
 
@@ -93,18 +96,13 @@ class TieSearch:
     max_hops: int
     since: str | None
     degree_cap: int | None
+    min_strength: float
     as_of: str
     ties: tuple[Tie, ...]
     pruned: tuple[PathNode, ...]
     examined_nodes: int
     examined_edges: int
     graph: nx.MultiDiGraph = field(compare=False, repr=False)
-
-
-def _as_of(g: nx.MultiDiGraph) -> str:
-    """The data's own date: the latest retrieval among the records searched."""
-    dates = [d["provenance"]["retrieved_at"][:10] for _n, d in g.nodes(data=True) if d.get("provenance")]
-    return max(dates, default="1970-01-01")
 
 
 def _path_node(g: nx.MultiDiGraph, node: str) -> PathNode:
@@ -179,6 +177,15 @@ def _tie(g: nx.MultiDiGraph, h: nx.Graph, c: _Candidate, concern: ConcernIndex, 
     return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries)
 
 
+def same_as_filter(policy: SameAsPolicy) -> Callable[[str, str, Mapping[str, Any]], bool]:
+    """Keep every edge except SAME_AS links that do not hold."""
+
+    def keep(u: str, v: str, data: Mapping[str, Any]) -> bool:
+        return data["kind"] != "SAME_AS" or policy.holds(edge_from_nx(u, v, data))
+
+    return keep
+
+
 def rank_ties(
     g: nx.MultiDiGraph,
     seeds: Sequence[str],
@@ -189,16 +196,13 @@ def rank_ties(
     policy: SameAsPolicy,
     scoring: Scoring,
     as_of: str,
+    min_strength: float = 0.0,
 ) -> tuple[Tie, ...]:
-    """The ranked ties found in a store subgraph (no store access)."""
-
-    def keep(u: str, v: str, data: Mapping[str, Any]) -> bool:
-        return data["kind"] != "SAME_AS" or policy.holds(edge_from_nx(u, v, data))
-
-    h = weighted_links(g, int(as_of[:4]), scoring, keep)
+    """The ranked ties found in a subgraph (no store access); pruned hubs never lie inside a path."""
+    h = weighted_links(g, int(as_of[:4]), scoring, same_as_filter(policy))
     found = best_paths(h, seeds, max_hops, blocked=frozenset(g.graph.get("pruned", ())))
     best = _candidates(found, h, set(seeds), concern, lists, scoring)
-    ranked = sorted(best.values(), key=_Candidate.rank)
+    ranked = sorted((c for c in best.values() if c.strength >= min_strength), key=_Candidate.rank)
     return tuple(_tie(g, h, c, concern, scoring) for c in ranked)
 
 
@@ -209,28 +213,62 @@ def find_ties(
     max_hops: int = 3,
     since: str | None = None,
     degree_cap: int | None = DEFAULT_DEGREE_CAP,
+    min_strength: float = DEFAULT_MIN_STRENGTH,
     lists: ListsView | None = None,
     scoring: Scoring | None = None,
     as_of: str | None = None,
     concern: ConcernIndex | None = None,
     policy: SameAsPolicy | None = None,
 ) -> TieSearch:
-    """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, subgraph)."""
+    """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, subgraph).
+
+    Every tie of strength ≥ ``min_strength`` is found with its strongest path;
+    weaker ones are not searched (0 searches everything).
+    """
     check_hops(max_hops)
     lists = lists or AllListsCount()
+    scoring = scoring or Scoring()
     policy = policy or same_as_policy(store)
     concern = concern or concern_index(store, lists, policy)
     seeds = equivalents(store, org_id, policy).members
-    query = SubgraphQuery(seeds, hops=max_hops, edge_kinds=TIE_KINDS, since=since, degree_cap=degree_cap)
-    g = store.subgraph(query)
-    as_of = as_of or _as_of(g)
-    found = rank_ties(
-        g, seeds, max_hops=max_hops, concern=concern, lists=lists, policy=policy, scoring=scoring or Scoring(), as_of=as_of
+    g = expand(
+        store,
+        seeds,
+        max_hops=max_hops,
+        kinds=TIE_KINDS,
+        keep=same_as_filter(policy),
+        since=since,
+        degree_cap=degree_cap,
+        min_strength=min_strength,
+        scoring=scoring,
+        as_of=as_of,
     )
-    found = _named(store, g, found)
-    pruned = tuple(_path_node(g, n) for n in g.graph.get("pruned", ()) if n in g)
+    as_of = str(g.graph["as_of"])
+    found = rank_ties(
+        g,
+        seeds,
+        max_hops=max_hops,
+        concern=concern,
+        lists=lists,
+        policy=policy,
+        scoring=scoring,
+        as_of=as_of,
+        min_strength=min_strength,
+    )
+    pruned = tuple(_path_node(g, n) for n in g.graph["pruned"] if n in g)
     return TieSearch(
-        org_id, seeds, max_hops, since, degree_cap, as_of, found, pruned, g.number_of_nodes(), g.number_of_edges(), g
+        org_id,
+        seeds,
+        max_hops,
+        since,
+        degree_cap,
+        min_strength,
+        as_of,
+        _named(store, g, found),
+        pruned,
+        g.number_of_nodes(),
+        g.number_of_edges(),
+        g,
     )
 
 
@@ -257,12 +295,21 @@ def ties(
     max_hops: int = 3,
     since: str | None = None,
     degree_cap: int | None = DEFAULT_DEGREE_CAP,
+    min_strength: float = DEFAULT_MIN_STRENGTH,
     lists: ListsView | None = None,
     as_of: str | None = None,
     concern: ConcernIndex | None = None,
 ) -> list[Tie]:
     """Ranked ties of ``org_id`` to designated entities, strongest first."""
     search = find_ties(
-        store, org_id, max_hops=max_hops, since=since, degree_cap=degree_cap, lists=lists, as_of=as_of, concern=concern
+        store,
+        org_id,
+        max_hops=max_hops,
+        since=since,
+        degree_cap=degree_cap,
+        min_strength=min_strength,
+        lists=lists,
+        as_of=as_of,
+        concern=concern,
     )
     return list(search.ties)

@@ -39,7 +39,9 @@ ORGANIZATION_HEADER = (
     "country;nutsCode;geolocation;organizationURL;contactForm;contentUpdateDate;rcn;order;role;ecContribution;"
     "netEcContribution;totalCost;endOfParticipation;active"
 ).split(";")
-HEADER_1286 = "schema,name,aliases,topics,program,authority,reason,report-date,start-date,end-date,country,notes,source_url"
+HEADER_1286 = (
+    "schema,name,aliases,topics,program,authority,reason,report-date,start-date,end-date,country,notes,source_url"
+)
 HEADER_1260H = "Name,Clean Name,Alias,Previous Name,Parent Name,Note,Start date,End date,Source Url"
 HEADER_CSL = (
     "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,"
@@ -110,8 +112,19 @@ def test_every_sample_file_is_small_and_the_whole_world_fits_in_1_5_mb() -> None
 def test_ror_sample_is_a_json_array_of_schema_v2_records() -> None:
     records = ror_records()
     assert 40 <= len(records) <= 120
-    keys = {"admin", "domains", "established", "external_ids", "id", "links", "locations", "names",
-            "relationships", "status", "types"}
+    keys = {
+        "admin",
+        "domains",
+        "established",
+        "external_ids",
+        "id",
+        "links",
+        "locations",
+        "names",
+        "relationships",
+        "status",
+        "types",
+    }
     for r in records:
         assert set(r) == keys, r["id"]
         assert ROR_URL.match(r["id"]), r["id"]
@@ -137,7 +150,9 @@ def test_ror_names_come_in_several_scripts_and_the_countries_are_many() -> None:
 
 
 def test_ror_records_are_the_real_records_with_relationships_cut_to_the_sample() -> None:
-    pool = {r["id"]: r for r in json.loads((need_shared() / "ror/ror-records.subset.schema_v2.json").read_text("utf-8"))}
+    pool = {
+        r["id"]: r for r in json.loads((need_shared() / "ror/ror-records.subset.schema_v2.json").read_text("utf-8"))
+    }
     for r in ror_records():
         real = dict(pool[r["id"]])
         real["relationships"] = [x for x in real["relationships"] if x["id"] in ror_ids()]
@@ -182,7 +197,9 @@ def test_works_point_at_institution_records_that_agree_with_them() -> None:
             for inst in a["institutions"]:
                 full = institutions[inst["id"]]
                 assert (inst["ror"], inst["display_name"], inst["country_code"]) == (
-                    full["ror"], full["display_name"], full["country_code"]
+                    full["ror"],
+                    full["display_name"],
+                    full["country_code"],
                 ), w["id"]
                 assert inst["lineage"] == full["lineage"]
             assert a["countries"] == sorted({i["country_code"] for i in a["institutions"]}) or not a["institutions"]
@@ -248,21 +265,33 @@ def test_cordis_rows_of_real_projects_are_the_real_rows() -> None:
     assert len(rows) >= 30
     for r in rows:
         o = real[(r["projectID"], r["organisationID"], r["order"])]
-        assert (r["name"], r["role"], r["country"], r["vatNumber"]) == (o["name"], o["role"], o["country"], o["vatNumber"])
+        assert (r["name"], r["role"], r["country"], r["vatNumber"]) == (
+            o["name"],
+            o["role"],
+            o["country"],
+            o["vatNumber"],
+        )
         assert float(r["ecContribution"].replace(",", ".")) == float(o["ecContribution"])
     real_projects = {str(p["id"]): p for p in json.loads((shared / "cordis/project.subset.json").read_text("utf-8"))}
     for p in cordis(PROJECTS):
         if p["id"] in REAL_PROJECT_IDS:
             q = real_projects[p["id"]]
             assert (p["acronym"], p["title"], p["objective"], p["startDate"]) == (
-                q["acronym"], q["title"], q["objective"], q["startDate"]
+                q["acronym"],
+                q["title"],
+                q["objective"],
+                q["startDate"],
             )
 
 
 # --- lists -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("name", "header"),
-    [("section_1286.csv", HEADER_1286), ("dod_1260h.csv", HEADER_1260H), ("consolidated_screening_list.csv", HEADER_CSL)],
+    [
+        ("section_1286.csv", HEADER_1286),
+        ("dod_1260h.csv", HEADER_1260H),
+        ("consolidated_screening_list.csv", HEADER_CSL),
+    ],
 )
 def test_list_csv_headers_are_the_real_ones(name: str, header: str) -> None:
     assert (LISTS / name).read_text(encoding="utf-8").split("\n", 1)[0] == header
@@ -435,7 +464,7 @@ def test_watchlist_ids_are_organisations_of_the_sample() -> None:
 def test_config_lists_every_sample_source_with_known_kinds_and_list_keys() -> None:
     config = tomllib.loads((SAMPLES / "config.toml").read_text(encoding="utf-8"))
     sources = config["source"]
-    assert [s["kind"] for s in sources][:3] == ["ror", "openalex-snapshot", "cordis"]
+    assert [s["kind"] for s in sources][:3] == ["ror", "cordis", "openalex-snapshot"]  # link targets first
     for s in sources:
         assert (SAMPLES / s["path"]).exists(), s
     listed = {s["path"] for s in sources if s["kind"] == "lists"}
@@ -492,7 +521,11 @@ def test_demo_graph_holds_the_facts_the_story_needs(embedded_store: Any, tmp_pat
 
     run_config = _run_config()
     store = embedded_store
-    run_config(store, SAMPLES / "config.toml", load_settings(env={}, cache_dir=str(tmp_path / "cache")))
+    settings = load_settings(env={}, cache_dir=str(tmp_path / "cache"))
+    run_config(store, SAMPLES / "config.toml", settings)
+    before = store.counts()
+    again = run_config(store, SAMPLES / "config.toml", settings)  # re-ingesting the samples changes nothing
+    assert store.counts() == before and sum(r.written for r in again) == 0
     institutions = {i["ror"][-9:]: "openalex:" + i["id"].rsplit("/", 1)[-1] for i in jsonl("institutions")}
     # identity: each OpenAlex institution is SAME_AS its ROR record
     same_as = {(e.src, e.dst) for e in store.iter_edges(kind=EdgeKind.SAME_AS)}
@@ -514,7 +547,9 @@ def test_demo_graph_holds_the_facts_the_story_needs(embedded_store: Any, tmp_pat
     designation = store.get_node("designation:us_ndaa_1286:nanjing-university-of-science-and-technology")
     assert designation is not None
     assert designation.props["legal_effect"] == "advisory" and designation.props["listed_on"].startswith("2022")
-    statuses = {n.props["status"] for n in store.iter_nodes() if n.id.startswith("designation:us_dod_chinese_milcorps:")}
+    statuses = {
+        n.props["status"] for n in store.iter_nodes() if n.id.startswith("designation:us_dod_chinese_milcorps:")
+    }
     assert statuses == {"active", "delisted"}
     # a look-alike stays apart: nothing links Nanjing University to a list entry
     nju = institutions["01rxvg760"]

@@ -41,13 +41,18 @@ INSTITUTIONS: dict[str, tuple[str, str]] = {
     "UCAS": ("05qbk4x57", "University of Chinese Academy of Sciences, Beijing 100049, China"),
     "CIOMP": (
         "012rct222",
-        "Changchun Institute of Optics, Fine Mechanics and Physics, Chinese Academy of Sciences, Changchun 130033, China",
+        "Changchun Institute of Optics, Fine Mechanics and Physics, Chinese Academy of Sciences, "
+        "Changchun 130033, China",
     ),
-    "APM": ("05cy2r844", "Innovation Academy for Precision Measurement Science and Technology, CAS, Wuhan 430071, China"),
+    "APM": (
+        "05cy2r844",
+        "Innovation Academy for Precision Measurement Science and Technology, CAS, Wuhan 430071, China",
+    ),
     "WIPM": ("00zky9d41", "Wuhan Institute of Physics and Mathematics, Chinese Academy of Sciences, Wuhan, China"),
     "NJUST": (
         "00xp9wg62",
-        "School of Computer Science and Engineering, Nanjing University of Science and Technology, Nanjing 210094, China",
+        "School of Computer Science and Engineering, Nanjing University of Science and Technology, "
+        "Nanjing 210094, China",
     ),
     "ZIJIN": ("0387aje64", "Nanjing University of Science and Technology ZiJin College, Nanjing 210023, China"),
     "NJU": ("01rxvg760", "School of Physics, Nanjing University, Nanjing 210093, China"),
@@ -62,7 +67,10 @@ INSTITUTIONS: dict[str, tuple[str, str]] = {
         "Guangzhou 510060, China",
     ),
     "WHU": ("033vjfk17", "School of Remote Sensing and Information Engineering, Wuhan University, Wuhan 430079, China"),
-    "OUC": ("04rdtx186", "College of Oceanic and Atmospheric Sciences, Ocean University of China, Qingdao 266100, China"),
+    "OUC": (
+        "04rdtx186",
+        "College of Oceanic and Atmospheric Sciences, Ocean University of China, Qingdao 266100, China",
+    ),
     "SHOU": ("04n40zv07", "College of Marine Sciences, Shanghai Ocean University, Shanghai 201306, China"),
     "AMMS": ("02bv3c993", "Academy of Military Medical Sciences, Beijing 100850, China"),
     "BIME": (
@@ -76,7 +84,8 @@ INSTITUTIONS: dict[str, tuple[str, str]] = {
     "BIAM": ("0099j7t54", "Beijing Institute of Aeronautical Materials, Beijing 100095, China"),
     "HRBUST": (
         "04e6y1282",
-        "School of Materials Science and Engineering, Harbin University of Science and Technology, Harbin 150080, China",
+        "School of Materials Science and Engineering, Harbin University of Science and Technology, "
+        "Harbin 150080, China",
     ),
     "BIPT": ("025s55q11", "Beijing Institute of Petrochemical Technology, Beijing 102617, China"),
     "XJTU": ("017zhmm22", "School of Energy and Power Engineering, Xi'an Jiaotong University, Xi'an 710049, China"),
@@ -108,7 +117,10 @@ INSTITUTIONS: dict[str, tuple[str, str]] = {
     "HCPA": ("010we4y38", "Hospital de Clínicas de Porto Alegre, Porto Alegre, RS, Brazil"),
     "FIOCRUZ": ("04jhswv08", "Fundação Oswaldo Cruz, Rio de Janeiro, Brazil"),
     # United States
-    "MIT": ("042nb2s44", "Department of Chemical Engineering, Massachusetts Institute of Technology, Cambridge, MA 02139, USA"),
+    "MIT": (
+        "042nb2s44",
+        "Department of Chemical Engineering, Massachusetts Institute of Technology, Cambridge, MA 02139, USA",
+    ),
     "HARVARD": ("03vek6s52", "Harvard T.H. Chan School of Public Health, Harvard University, Boston, MA 02115, USA"),
     "MICHIGAN": ("00jmfr291", "Department of Physics, University of Michigan, Ann Arbor, MI 48109, USA"),
     "NSF": ("021nxhr62", "U.S. National Science Foundation, Alexandria, VA, USA"),
@@ -126,12 +138,15 @@ INSTITUTIONS: dict[str, tuple[str, str]] = {
     "HELMHOLTZ": ("0281dp749", "Helmholtz Association of German Research Centres, Berlin, Germany"),
     "KIT": (
         "04t3en479",
-        "Institute of Meteorology and Climate Research, Karlsruhe Institute of Technology, 76344 Eggenstein-Leopoldshafen, "
-        "Germany",
+        "Institute of Meteorology and Climate Research, Karlsruhe Institute of Technology, "
+        "76344 Eggenstein-Leopoldshafen, Germany",
     ),
     "HZDR": ("01zy2cs03", "Helmholtz-Zentrum Dresden-Rossendorf, 01328 Dresden, Germany"),
     "FRAUNHOFER": ("05hkkdn48", "Fraunhofer Institute for Applied Solid State Physics IAF, 79108 Freiburg, Germany"),
-    "TUD": ("042aqky30", "Institut für Luft- und Raumfahrttechnik, Technische Universität Dresden, 01062 Dresden, Germany"),
+    "TUD": (
+        "042aqky30",
+        "Institut für Luft- und Raumfahrttechnik, Technische Universität Dresden, 01062 Dresden, Germany",
+    ),
     "DFG": ("018mejw64", "Deutsche Forschungsgemeinschaft, Bonn, Germany"),
     "ULISBOA": ("01c27hj86", "Faculdade de Medicina, Universidade de Lisboa, 1649-028 Lisboa, Portugal"),
     "IST": ("03db2by73", "Instituto Superior Técnico, Universidade de Lisboa, 1049-001 Lisboa, Portugal"),
@@ -161,15 +176,33 @@ def oa_url(kind_id: str) -> str:
 FUNDERS = {
     "EC": ("F9000000001", "European Commission", "EC", "executive body of the European Union"),
     "NSFC": ("F9000000002", "National Natural Science Foundation of China", "CN", "Chinese research funding agency"),
-    "NSF": ("F9000000003", "U.S. National Science Foundation", "US", "United States government research funding agency"),
+    "NSF": (
+        "F9000000003",
+        "U.S. National Science Foundation",
+        "US",
+        "United States government research funding agency",
+    ),
     "DFG": ("F9000000004", "Deutsche Forschungsgemeinschaft", "DE", "German research funding organisation"),
 }
 
 # --- CORDIS: real projects (subset of participants, by PIC) and illustrative projects ----------
 REAL_PROJECTS: dict[int, list[int]] = {
     785219: [  # GrapheneCore2
-        999980373, 999977172, 999993468, 999845446, 999984059, 990797674, 999979015, 999984350,
-        999997930, 909875521, 999897729, 999995893, 999852818, 917599631, 999920330,
+        999980373,
+        999977172,
+        999993468,
+        999845446,
+        999984059,
+        990797674,
+        999979015,
+        999984350,
+        999997930,
+        909875521,
+        999897729,
+        999995893,
+        999852818,
+        917599631,
+        999920330,
     ],
     654148: [999901318, 999995893, 954983722, 999980179, 906446474, 999997930, 999470541],  # LASERLAB-EUROPE
     820394: [999751938, 999997930, 999979015, 999984059, 999907914, 924659485],  # ASTERIQS
@@ -184,7 +217,14 @@ CORDIS_ORGS: dict[str, tuple[str, str, str, str, str, str]] = {
     "BEIHANG": ("100000003", "BEIHANG UNIVERSITY", "BUAA", "HES", "BEIJING", "CN"),
     "XJTU": ("100000004", "XI'AN JIAOTONG UNIVERSITY", "XJTU", "HES", "XI'AN", "CN"),
     "CHARLES": ("100000005", "UNIVERZITA KARLOVA", "CUNI", "HES", "PRAHA 1", "CZ"),
-    "IHEP": ("100000006", "INSTITUTE OF HIGH ENERGY PHYSICS, CHINESE ACADEMY OF SCIENCES", "IHEP", "REC", "BEIJING", "CN"),
+    "IHEP": (
+        "100000006",
+        "INSTITUTE OF HIGH ENERGY PHYSICS, CHINESE ACADEMY OF SCIENCES",
+        "IHEP",
+        "REC",
+        "BEIJING",
+        "CN",
+    ),
     "JINR": ("100000007", "JOINT INSTITUTE FOR NUCLEAR RESEARCH", "JINR", "REC", "DUBNA", "RU"),
     "ULISBOA": ("100000008", "UNIVERSIDADE DE LISBOA", "ULISBOA", "HES", "LISBOA", "PT"),
     "FIOCRUZ": ("100000009", "FUNDACAO OSWALDO CRUZ", "FIOCRUZ", "REC", "RIO DE JANEIRO", "BR"),
@@ -202,7 +242,11 @@ CORDIS_ORGS: dict[str, tuple[str, str, str, str, str, str]] = {
 }
 # Real PICs of world institutions (from the CORDIS extract) for use in illustrative projects.
 REAL_PIC = {
-    "IMPERIAL": 999993468, "TUD": 999897729, "KIT": 990797674, "SORBONNE": 909875521, "FORTH": 999995893,
+    "IMPERIAL": 999993468,
+    "TUD": 999897729,
+    "KIT": 990797674,
+    "SORBONNE": 909875521,
+    "FORTH": 999995893,
     "IOANNINA": 999852818,
 }
 
@@ -210,57 +254,111 @@ REAL_PIC = {
 # participants: (key or real PIC, role, ec contribution or "")
 ILLUSTRATIVE_PROJECTS: list[dict[str, Any]] = [
     {
-        "id": "9900001", "acronym": "SEAWATCH", "status": "CLOSED",
+        "id": "9900001",
+        "acronym": "SEAWATCH",
+        "status": "CLOSED",
         "title": "Sensing the Eastern Mediterranean and the Yellow Sea: coastal water quality observatories",
-        "start": "2019-01-01", "end": "2022-12-31", "total": "1196000", "ec": "1196000",
-        "topics": "MSCA-RISE-2018", "subCall": "H2020-MSCA-RISE-2018", "scheme": "MSCA-RISE",
+        "start": "2019-01-01",
+        "end": "2022-12-31",
+        "total": "1196000",
+        "ec": "1196000",
+        "topics": "MSCA-RISE-2018",
+        "subCall": "H2020-MSCA-RISE-2018",
+        "scheme": "MSCA-RISE",
         "objective": "SEAWATCH exchanges staff between coastal observatories to compare low-cost optical sensors "
         "for water quality in semi-enclosed seas.",
-        "participants": [("PATRAS", "coordinator", "690000"), ("FORTH", "participant", "506000"),
-                         ("IOANNINA", "participant", "0"), ("OUC", "partner", "")],
+        "participants": [
+            ("PATRAS", "coordinator", "690000"),
+            ("FORTH", "participant", "506000"),
+            ("IOANNINA", "participant", "0"),
+            ("OUC", "partner", ""),
+        ],
     },
     {
-        "id": "9900002", "acronym": "AEROFLOW", "status": "CLOSED",
+        "id": "9900002",
+        "acronym": "AEROFLOW",
+        "status": "CLOSED",
         "title": "Aerodynamic flow control with plasma actuators for quieter aircraft",
-        "start": "2018-03-01", "end": "2022-02-28", "total": "874000", "ec": "874000",
-        "topics": "MSCA-RISE-2017", "subCall": "H2020-MSCA-RISE-2017", "scheme": "MSCA-RISE",
+        "start": "2018-03-01",
+        "end": "2022-02-28",
+        "total": "874000",
+        "ec": "874000",
+        "topics": "MSCA-RISE-2017",
+        "subCall": "H2020-MSCA-RISE-2017",
+        "scheme": "MSCA-RISE",
         "objective": "AEROFLOW trains early-stage researchers in experimental aeroacoustics and plasma flow control.",
-        "participants": [("IMPERIAL", "coordinator", "460000"), ("TUD", "participant", "414000"),
-                         ("BEIHANG", "partner", ""), ("XJTU", "partner", "")],
+        "participants": [
+            ("IMPERIAL", "coordinator", "460000"),
+            ("TUD", "participant", "414000"),
+            ("BEIHANG", "partner", ""),
+            ("XJTU", "partner", ""),
+        ],
     },
     {
-        "id": "9900003", "acronym": "NUTECH", "status": "SIGNED",
+        "id": "9900003",
+        "acronym": "NUTECH",
+        "status": "SIGNED",
         "title": "Neutrino detector technologies for large liquid scintillator experiments",
-        "start": "2020-01-01", "end": "2024-12-31", "total": "1012000", "ec": "1012000",
-        "topics": "MSCA-RISE-2019", "subCall": "H2020-MSCA-RISE-2019", "scheme": "MSCA-RISE",
+        "start": "2020-01-01",
+        "end": "2024-12-31",
+        "total": "1012000",
+        "ec": "1012000",
+        "topics": "MSCA-RISE-2019",
+        "subCall": "H2020-MSCA-RISE-2019",
+        "scheme": "MSCA-RISE",
         "objective": "NUTECH supports secondments on photodetector calibration and low-background techniques.",
         "participants": [("CHARLES", "coordinator", "1012000"), ("IHEP", "partner", ""), ("JINR", "partner", "")],
     },
     {
-        "id": "9900004", "acronym": "GLOBHEALTH", "status": "SIGNED",
+        "id": "9900004",
+        "acronym": "GLOBHEALTH",
+        "status": "SIGNED",
         "title": "Surveillance of antimicrobial resistance in primary care across four continents",
-        "start": "2021-01-01", "end": "2024-06-30", "total": "3987512,5", "ec": "3499810",
-        "topics": "SC1-BHC-2020", "subCall": "H2020-SC1-BHC-2018-2020", "scheme": "RIA",
+        "start": "2021-01-01",
+        "end": "2024-06-30",
+        "total": "3987512,5",
+        "ec": "3499810",
+        "topics": "SC1-BHC-2020",
+        "subCall": "H2020-SC1-BHC-2018-2020",
+        "scheme": "RIA",
         "objective": "GLOBHEALTH builds a shared protocol for antimicrobial resistance surveillance in primary care.\n"
         "It pilots the protocol in Brazil, India, Iran and Portugal and publishes the anonymised data "
         "under open licences.",
-        "participants": [("ULISBOA", "coordinator", "1549810"), ("FIOCRUZ", "participant", "650000"),
-                         ("TUMS", "participant", "400000"), ("AIIMS", "participant", "400000"),
-                         ("UTRECHT", "participant", "500000")],
+        "participants": [
+            ("ULISBOA", "coordinator", "1549810"),
+            ("FIOCRUZ", "participant", "650000"),
+            ("TUMS", "participant", "400000"),
+            ("AIIMS", "participant", "400000"),
+            ("UTRECHT", "participant", "500000"),
+        ],
     },
     {
-        "id": "9900005", "acronym": "ATMOSENSE", "status": "CLOSED",
+        "id": "9900005",
+        "acronym": "ATMOSENSE",
+        "status": "CLOSED",
         "title": "Lidar sensing of aerosol layers over Siberia and Central Europe",
-        "start": "2019-05-01", "end": "2022-10-31", "total": "1498750,75", "ec": "1498750",
-        "topics": "LC-CLA-2018", "subCall": "H2020-LC-CLA-2018-2", "scheme": "RIA",
+        "start": "2019-05-01",
+        "end": "2022-10-31",
+        "total": "1498750,75",
+        "ec": "1498750",
+        "topics": "LC-CLA-2018",
+        "subCall": "H2020-LC-CLA-2018-2",
+        "scheme": "RIA",
         "objective": "ATMOSENSE compares aerosol lidar climatologies from two continental sites.",
         "participants": [("KIT", "coordinator", "1198750.75"), ("IAO", "participant", "300000")],
     },
     {
-        "id": "9900006", "acronym": "SPINTRONIQ", "status": "TERMINATED",
+        "id": "9900006",
+        "acronym": "SPINTRONIQ",
+        "status": "TERMINATED",
         "title": "Spin textures in two-dimensional magnets",
-        "start": "2020-09-01", "end": "2023-08-31", "total": "1999375", "ec": "1999375",
-        "topics": "ERC-2019-COG", "subCall": "ERC-2019-COG", "scheme": "ERC-COG",
+        "start": "2020-09-01",
+        "end": "2023-08-31",
+        "total": "1999375",
+        "ec": "1999375",
+        "topics": "ERC-2019-COG",
+        "subCall": "ERC-2019-COG",
+        "scheme": "ERC-COG",
         "objective": "SPINTRONIQ studies topological spin textures in van der Waals magnets.",
         "participants": [("SORBONNE", "coordinator", "1999375")],
     },
@@ -358,9 +456,7 @@ def _dehydrated(key: str, by_ror: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _institution(
-    key: str, by_ror: Mapping[str, Any], key_of: Mapping[str, str], years: list[int]
-) -> dict[str, Any]:
+def _institution(key: str, by_ror: Mapping[str, Any], key_of: Mapping[str, str], years: list[int]) -> dict[str, Any]:
     record = by_ror[ror_url(key)]
     geo = record["locations"][0]["geonames_details"]
     iid = OA_INSTITUTION[key]
@@ -425,122 +521,173 @@ def _institution(
 
 # --- OpenAlex works (illustrative) ------------------------------------------------------------------
 TOPICS: dict[str, tuple[str, list[str]]] = {
-    "remote": ("Remote Sensing of Environment", [
-        "Change detection in multi-temporal SAR images with attention networks",
-        "Urban heat island mapping from Landsat and Sentinel-2 time series",
-        "Coastline extraction from high-resolution optical imagery",
-        "Self-supervised pretraining for land-cover classification",
-        "Monitoring reservoir water levels with satellite altimetry",
-        "Cloud removal in optical imagery using SAR guidance",
-    ]),
-    "vision": ("Pattern Recognition", [
-        "Few-shot object detection with prototype calibration",
-        "Robust point cloud registration under partial overlap",
-        "Lightweight semantic segmentation for embedded devices",
-        "Domain adaptation for person re-identification across cameras",
-        "Graph matching with learned affinity for image correspondence",
-        "Uncertainty-aware depth completion from sparse lidar",
-    ]),
-    "quantum": ("Physical Review A", [
-        "Entanglement distribution over a metropolitan fibre network",
-        "Error-mitigated variational eigensolvers on superconducting qubits",
-        "Single-photon sources from quantum dots in micropillar cavities",
-        "Noise spectroscopy of trapped-ion qubits",
-        "Boson sampling with time-bin encoded photons",
-        "Measurement-device-independent key distribution with finite-size effects",
-    ]),
-    "neutrino": ("Nuclear Instruments and Methods in Physics Research Section A", [
-        "Calibration of large-area photomultipliers for a liquid scintillator detector",
-        "Radon background reduction in ultra-pure water shielding",
-        "Energy resolution studies for a 20 kton liquid scintillator detector",
-        "Electronics readout for large photomultiplier arrays",
-        "Reactor antineutrino flux predictions and their uncertainties",
-    ]),
-    "aero": ("Journal of Fluid Mechanics", [
-        "Trailing-edge noise reduction with serrations at low Reynolds number",
-        "Plasma actuators for separation control on a swept wing",
-        "Large-eddy simulation of a jet in crossflow",
-        "Boundary-layer transition on a flat plate with roughness elements",
-        "Unsteady loads on a pitching aerofoil in turbulent inflow",
-        "Thermal barrier coatings for turbine blades: a numerical study",
-        "Fatigue of nickel superalloys under thermomechanical loading",
-    ]),
-    "econ": ("Economics Letters", [
-        "Regional inflation expectations and household savings",
-        "Labour mobility and wage convergence across regions",
-        "Firm entry and productivity after trade liberalisation",
-    ]),
-    "eye": ("Investigative Ophthalmology & Visual Science", [
-        "Deep learning screening for diabetic retinopathy in primary care",
-        "Axial length growth in school-age children: a cohort study",
-        "Retinal vessel calibre and cardiovascular risk",
-        "Outcomes of cataract surgery in high myopia",
-        "Choroidal thickness changes after atropine treatment",
-    ]),
-    "ocean": ("Journal of Geophysical Research: Oceans", [
-        "Seasonal stratification and chlorophyll in a semi-enclosed sea",
-        "Low-cost optical sensors for coastal turbidity monitoring",
-        "Internal waves on the continental shelf",
-    ]),
-    "epi": ("Emerging Microbes & Infections", [
-        "Genomic surveillance of seasonal influenza viruses",
-        "Serological survey of tick-borne encephalitis virus",
-    ]),
-    "hpc": ("Computer Physics Communications", [
-        "A scalable adaptive mesh refinement framework for hydrodynamics",
-        "Parallel sparse solvers for radiation transport on GPUs",
-    ]),
-    "graphene": ("2D Materials", [
-        "Liquid-phase exfoliation of graphene for printed electronics",
-        "Raman fingerprints of defects in few-layer graphene",
-        "Graphene photodetectors integrated on silicon photonics",
-        "Hexagonal boron nitride encapsulation and carrier mobility",
-        "Graphene-based inks for flexible supercapacitors",
-    ]),
-    "laser": ("Optics Express", [
-        "Few-cycle pulse generation in a hollow-core fibre",
-        "Laser-driven proton acceleration from thin foils",
-        "Nitrogen-vacancy magnetometry with a diamond waveguide",
-        "Event-based vision sensors for high-speed tracking",
-    ]),
-    "chem": ("ACS Catalysis", [
-        "Single-atom catalysts for CO2 electroreduction",
-        "Metal-organic frameworks for water harvesting",
-        "Mechanistic insight into selective hydrogenation over Pd nanoparticles",
-        "Photocatalytic hydrogen evolution on carbon nitride",
-        "Zeolite confinement effects in methanol-to-olefins",
-        "Operando spectroscopy of copper catalysts",
-        "Solid electrolytes for lithium-metal batteries",
-        "Polymer membranes for organic solvent nanofiltration",
-        "Perovskite stability under humidity",
-        "Enzyme immobilisation on mesoporous silica",
-        "Green synthesis of silver nanoparticles with plant extracts",
-        "Electrospun nanofibres for oil-water separation",
-    ]),
-    "health": ("BMJ Global Health", [
-        "Antimicrobial prescribing in primary care: a multi-country survey",
-        "Hypertension control in urban clinics",
-        "Maternal anaemia and birth outcomes",
-        "Tuberculosis case finding with chest radiography",
-        "Cost of diabetes care in public hospitals",
-        "Vaccination coverage and equity in large cities",
-        "Point-of-care CRP testing to reduce antibiotic use",
-    ]),
-    "atmos": ("Atmospheric Chemistry and Physics", [
-        "Aerosol layers in the free troposphere from lidar climatologies",
-        "Wildfire smoke transport to Western Siberia",
-        "Trends in aerosol optical depth over Central Europe",
-    ]),
-    "materials": ("Acta Materialia", [
-        "Grain boundary segregation in high-entropy alloys",
-        "Additively manufactured titanium lattices under compression",
-        "Corrosion of magnesium alloys in saline solution",
-        "Dielectric breakdown in polymer nanocomposites",
-    ]),
-    "robotics": ("IEEE Transactions on Industrial Electronics", [
-        "Model predictive control of a quadruped robot",
-        "Sensorless control of permanent-magnet motors",
-    ]),
+    "remote": (
+        "Remote Sensing of Environment",
+        [
+            "Change detection in multi-temporal SAR images with attention networks",
+            "Urban heat island mapping from Landsat and Sentinel-2 time series",
+            "Coastline extraction from high-resolution optical imagery",
+            "Self-supervised pretraining for land-cover classification",
+            "Monitoring reservoir water levels with satellite altimetry",
+            "Cloud removal in optical imagery using SAR guidance",
+        ],
+    ),
+    "vision": (
+        "Pattern Recognition",
+        [
+            "Few-shot object detection with prototype calibration",
+            "Robust point cloud registration under partial overlap",
+            "Lightweight semantic segmentation for embedded devices",
+            "Domain adaptation for person re-identification across cameras",
+            "Graph matching with learned affinity for image correspondence",
+            "Uncertainty-aware depth completion from sparse lidar",
+        ],
+    ),
+    "quantum": (
+        "Physical Review A",
+        [
+            "Entanglement distribution over a metropolitan fibre network",
+            "Error-mitigated variational eigensolvers on superconducting qubits",
+            "Single-photon sources from quantum dots in micropillar cavities",
+            "Noise spectroscopy of trapped-ion qubits",
+            "Boson sampling with time-bin encoded photons",
+            "Measurement-device-independent key distribution with finite-size effects",
+        ],
+    ),
+    "neutrino": (
+        "Nuclear Instruments and Methods in Physics Research Section A",
+        [
+            "Calibration of large-area photomultipliers for a liquid scintillator detector",
+            "Radon background reduction in ultra-pure water shielding",
+            "Energy resolution studies for a 20 kton liquid scintillator detector",
+            "Electronics readout for large photomultiplier arrays",
+            "Reactor antineutrino flux predictions and their uncertainties",
+        ],
+    ),
+    "aero": (
+        "Journal of Fluid Mechanics",
+        [
+            "Trailing-edge noise reduction with serrations at low Reynolds number",
+            "Plasma actuators for separation control on a swept wing",
+            "Large-eddy simulation of a jet in crossflow",
+            "Boundary-layer transition on a flat plate with roughness elements",
+            "Unsteady loads on a pitching aerofoil in turbulent inflow",
+            "Thermal barrier coatings for turbine blades: a numerical study",
+            "Fatigue of nickel superalloys under thermomechanical loading",
+        ],
+    ),
+    "econ": (
+        "Economics Letters",
+        [
+            "Regional inflation expectations and household savings",
+            "Labour mobility and wage convergence across regions",
+            "Firm entry and productivity after trade liberalisation",
+        ],
+    ),
+    "eye": (
+        "Investigative Ophthalmology & Visual Science",
+        [
+            "Deep learning screening for diabetic retinopathy in primary care",
+            "Axial length growth in school-age children: a cohort study",
+            "Retinal vessel calibre and cardiovascular risk",
+            "Outcomes of cataract surgery in high myopia",
+            "Choroidal thickness changes after atropine treatment",
+        ],
+    ),
+    "ocean": (
+        "Journal of Geophysical Research: Oceans",
+        [
+            "Seasonal stratification and chlorophyll in a semi-enclosed sea",
+            "Low-cost optical sensors for coastal turbidity monitoring",
+            "Internal waves on the continental shelf",
+        ],
+    ),
+    "epi": (
+        "Emerging Microbes & Infections",
+        [
+            "Genomic surveillance of seasonal influenza viruses",
+            "Serological survey of tick-borne encephalitis virus",
+        ],
+    ),
+    "hpc": (
+        "Computer Physics Communications",
+        [
+            "A scalable adaptive mesh refinement framework for hydrodynamics",
+            "Parallel sparse solvers for radiation transport on GPUs",
+        ],
+    ),
+    "graphene": (
+        "2D Materials",
+        [
+            "Liquid-phase exfoliation of graphene for printed electronics",
+            "Raman fingerprints of defects in few-layer graphene",
+            "Graphene photodetectors integrated on silicon photonics",
+            "Hexagonal boron nitride encapsulation and carrier mobility",
+            "Graphene-based inks for flexible supercapacitors",
+        ],
+    ),
+    "laser": (
+        "Optics Express",
+        [
+            "Few-cycle pulse generation in a hollow-core fibre",
+            "Laser-driven proton acceleration from thin foils",
+            "Nitrogen-vacancy magnetometry with a diamond waveguide",
+            "Event-based vision sensors for high-speed tracking",
+        ],
+    ),
+    "chem": (
+        "ACS Catalysis",
+        [
+            "Single-atom catalysts for CO2 electroreduction",
+            "Metal-organic frameworks for water harvesting",
+            "Mechanistic insight into selective hydrogenation over Pd nanoparticles",
+            "Photocatalytic hydrogen evolution on carbon nitride",
+            "Zeolite confinement effects in methanol-to-olefins",
+            "Operando spectroscopy of copper catalysts",
+            "Solid electrolytes for lithium-metal batteries",
+            "Polymer membranes for organic solvent nanofiltration",
+            "Perovskite stability under humidity",
+            "Enzyme immobilisation on mesoporous silica",
+            "Green synthesis of silver nanoparticles with plant extracts",
+            "Electrospun nanofibres for oil-water separation",
+        ],
+    ),
+    "health": (
+        "BMJ Global Health",
+        [
+            "Antimicrobial prescribing in primary care: a multi-country survey",
+            "Hypertension control in urban clinics",
+            "Maternal anaemia and birth outcomes",
+            "Tuberculosis case finding with chest radiography",
+            "Cost of diabetes care in public hospitals",
+            "Vaccination coverage and equity in large cities",
+            "Point-of-care CRP testing to reduce antibiotic use",
+        ],
+    ),
+    "atmos": (
+        "Atmospheric Chemistry and Physics",
+        [
+            "Aerosol layers in the free troposphere from lidar climatologies",
+            "Wildfire smoke transport to Western Siberia",
+            "Trends in aerosol optical depth over Central Europe",
+        ],
+    ),
+    "materials": (
+        "Acta Materialia",
+        [
+            "Grain boundary segregation in high-entropy alloys",
+            "Additively manufactured titanium lattices under compression",
+            "Corrosion of magnesium alloys in saline solution",
+            "Dielectric breakdown in polymer nanocomposites",
+        ],
+    ),
+    "robotics": (
+        "IEEE Transactions on Industrial Electronics",
+        [
+            "Model predictive control of a quadruped robot",
+            "Sensorless control of permanent-magnet motors",
+        ],
+    ),
 }
 SOURCES = {topic: f"S{9000000001 + i}" for i, topic in enumerate(TOPICS)}
 
@@ -700,23 +847,23 @@ def _funding(
             number = ILLUSTRATIVE_AWARD_NUMBERS[funder].format(100 + grant)  # one grant per collaboration
         fid, fname, _, _ = FUNDERS[funder]
         funders[funder] = {"id": oa_url(fid), "display_name": fname, "ror": ror_url(funder)}
-        awards.append({
-            "id": oa_url(ids.award(funder, number)),
-            "display_name": titles.get(number),
-            "funder_award_id": number,
-            "funder_id": oa_url(fid),
-            "funder_display_name": fname,
-            "doi": f"https://doi.org/10.3030/{number}" if funder == "EC" and len(number) == 6 else None,
-        })
+        awards.append(
+            {
+                "id": oa_url(ids.award(funder, number)),
+                "display_name": titles.get(number),
+                "funder_award_id": number,
+                "funder_id": oa_url(fid),
+                "funder_display_name": fname,
+                "doi": f"https://doi.org/10.3030/{number}" if funder == "EC" and len(number) == 6 else None,
+            }
+        )
     return list(funders.values()), awards
 
 
-def openalex_works(
-    ror: list[dict[str, Any]], titles: Mapping[str, str], ids: _Ids
-) -> list[dict[str, Any]]:
+def openalex_works(ror: list[dict[str, Any]], titles: Mapping[str, str], ids: _Ids) -> list[dict[str, Any]]:
     by_ror = {r["id"]: r for r in ror}
     used: dict[str, int] = {}
-    works = []
+    works: list[dict[str, Any]] = []
     for grant, (keys, years, topic, funding, flags) in enumerate(COLLABORATIONS):
         for year in years:
             serial = len(works) + 1
@@ -730,61 +877,63 @@ def openalex_works(
             insts = sorted({i["id"] for a in authorships for i in a["institutions"]})
             countries = sorted({c for a in authorships for c in a["countries"]})
             date = f"{year}-{1 + serial % 12:02d}-{1 + serial % 27:02d}"
-            works.append({
-                "id": oa_url(wid),
-                "doi": doi,
-                "title": title,
-                "display_name": title,
-                "publication_year": year,
-                "publication_date": date,
-                "ids": {"openalex": oa_url(wid), "doi": doi},
-                "language": "en",
-                "primary_location": {
-                    "is_oa": serial % 3 == 0,
-                    "landing_page_url": doi,
-                    "pdf_url": None,
-                    "source": {
-                        "id": oa_url(SOURCES[topic]),
-                        "display_name": journal,
-                        "issn_l": None,
-                        "issn": None,
-                        "is_oa": False,
-                        "is_in_doaj": False,
-                        "host_organization": None,
-                        "type": "journal",
+            works.append(
+                {
+                    "id": oa_url(wid),
+                    "doi": doi,
+                    "title": title,
+                    "display_name": title,
+                    "publication_year": year,
+                    "publication_date": date,
+                    "ids": {"openalex": oa_url(wid), "doi": doi},
+                    "language": "en",
+                    "primary_location": {
+                        "is_oa": serial % 3 == 0,
+                        "landing_page_url": doi,
+                        "pdf_url": None,
+                        "source": {
+                            "id": oa_url(SOURCES[topic]),
+                            "display_name": journal,
+                            "issn_l": None,
+                            "issn": None,
+                            "is_oa": False,
+                            "is_in_doaj": False,
+                            "host_organization": None,
+                            "type": "journal",
+                        },
+                        "license": None,
+                        "version": "publishedVersion",
+                        "is_accepted": True,
+                        "is_published": True,
                     },
-                    "license": None,
-                    "version": "publishedVersion",
-                    "is_accepted": True,
-                    "is_published": True,
-                },
-                "type": "article",
-                "type_crossref": "journal-article",
-                "indexed_in": ["crossref"],
-                "open_access": {
-                    "is_oa": serial % 3 == 0,
-                    "oa_status": "green" if serial % 3 == 0 else "closed",
-                    "oa_url": None,
-                    "any_repository_has_fulltext": serial % 3 == 0,
-                },
-                "authorships": authorships,
-                "countries_distinct_count": len(countries),
-                "institutions_distinct_count": len(insts),
-                "corresponding_author_ids": [authorships[0]["author"]["id"]],
-                "corresponding_institution_ids": [i["id"] for i in authorships[0]["institutions"]],
-                "cited_by_count": (serial * 7) % 41,
-                "biblio": {"volume": str(10 + serial % 90), "issue": None, "first_page": None, "last_page": None},
-                "is_retracted": False,
-                "is_paratext": False,
-                "funders": funders,
-                "awards": awards,
-                "referenced_works_count": 0,
-                "referenced_works": [],
-                "related_works": [],
-                "counts_by_year": [],
-                "updated_date": UPDATED_TS,
-                "created_date": date,
-            })
+                    "type": "article",
+                    "type_crossref": "journal-article",
+                    "indexed_in": ["crossref"],
+                    "open_access": {
+                        "is_oa": serial % 3 == 0,
+                        "oa_status": "green" if serial % 3 == 0 else "closed",
+                        "oa_url": None,
+                        "any_repository_has_fulltext": serial % 3 == 0,
+                    },
+                    "authorships": authorships,
+                    "countries_distinct_count": len(countries),
+                    "institutions_distinct_count": len(insts),
+                    "corresponding_author_ids": [authorships[0]["author"]["id"]],
+                    "corresponding_institution_ids": [i["id"] for i in authorships[0]["institutions"]],
+                    "cited_by_count": (serial * 7) % 41,
+                    "biblio": {"volume": str(10 + serial % 90), "issue": None, "first_page": None, "last_page": None},
+                    "is_retracted": False,
+                    "is_paratext": False,
+                    "funders": funders,
+                    "awards": awards,
+                    "referenced_works_count": 0,
+                    "referenced_works": [],
+                    "related_works": [],
+                    "counts_by_year": [],
+                    "updated_date": UPDATED_TS,
+                    "created_date": date,
+                }
+            )
     return works
 
 
@@ -805,25 +954,29 @@ def openalex_funders(ror: list[dict[str, Any]], works: list[dict[str, Any]]) -> 
         roles = [{"role": "funder", "id": oa_url(fid), "works_count": count}]
         if key in OA_INSTITUTION:
             roles.append({"role": "institution", "id": oa_url(OA_INSTITUTION[key]), "works_count": 0})
-        out.append({
-            "id": oa_url(fid),
-            "display_name": name,
-            "alternate_titles": [n["value"] for n in record["names"] if "alias" in n["types"] or "acronym" in n["types"]],
-            "country_code": record["locations"][0]["geonames_details"]["country_code"],
-            "description": description,
-            "homepage_url": next((x["value"] for x in record["links"] if x["type"] == "website"), None),
-            "image_url": None,
-            "image_thumbnail_url": None,
-            "grants_count": 0,
-            "works_count": count,
-            "cited_by_count": 0,
-            "summary_stats": {"2yr_mean_citedness": 0.0, "h_index": 0, "i10_index": 0},
-            "ids": ids,
-            "counts_by_year": [],
-            "roles": roles,
-            "updated_date": UPDATED_TS,
-            "created_date": "2023-02-13",
-        })
+        out.append(
+            {
+                "id": oa_url(fid),
+                "display_name": name,
+                "alternate_titles": [
+                    n["value"] for n in record["names"] if "alias" in n["types"] or "acronym" in n["types"]
+                ],
+                "country_code": record["locations"][0]["geonames_details"]["country_code"],
+                "description": description,
+                "homepage_url": next((x["value"] for x in record["links"] if x["type"] == "website"), None),
+                "image_url": None,
+                "image_thumbnail_url": None,
+                "grants_count": 0,
+                "works_count": count,
+                "cited_by_count": 0,
+                "summary_stats": {"2yr_mean_citedness": 0.0, "h_index": 0, "i10_index": 0},
+                "ids": ids,
+                "counts_by_year": [],
+                "roles": roles,
+                "updated_date": UPDATED_TS,
+                "created_date": "2023-02-13",
+            }
+        )
     return out
 
 
@@ -839,32 +992,39 @@ def openalex_awards(
         fid, fname, _, _ = FUNDERS[funder]
         outputs = [w["id"] for w in works if any(a["id"] == oa_url(gid) for a in w["awards"])]
         real = len(number) == 6
-        out.append({
-            "id": oa_url(gid),
-            "display_name": project["title"],
-            "description": None,
-            "funder_award_id": number,
-            "funder": {"id": oa_url(fid), "display_name": fname, "ror": ror_url(funder), "doi": "https://doi.org/10.13039/501100000780"},
-            "funded_outputs": outputs,
-            "funded_outputs_count": len(outputs),
-            "amount": float(project["ecMaxContribution"].replace(",", ".")),
-            "currency": "EUR",
-            "funding_type": "grant",
-            "funder_scheme": project["fundingScheme"],
-            "start_date": project["startDate"],
-            "end_date": project["endDate"],
-            "start_year": int(project["startDate"][:4]),
-            "end_year": int(project["endDate"][:4]),
-            "landing_page_url": f"https://cordis.europa.eu/project/id/{number}" if real else None,
-            "doi": f"https://doi.org/10.3030/{number}" if real else None,
-            "provenance": "crossref",
-            "lead_investigator": None,
-            "co_lead_investigator": None,
-            "investigators": [],
-            "works_api_url": f"https://api.openalex.org/works?filter=awards.id:{gid}",
-            "created_date": "2026-01-15",
-            "updated_date": UPDATED_TS,
-        })
+        out.append(
+            {
+                "id": oa_url(gid),
+                "display_name": project["title"],
+                "description": None,
+                "funder_award_id": number,
+                "funder": {
+                    "id": oa_url(fid),
+                    "display_name": fname,
+                    "ror": ror_url(funder),
+                    "doi": "https://doi.org/10.13039/501100000780",
+                },
+                "funded_outputs": outputs,
+                "funded_outputs_count": len(outputs),
+                "amount": float(project["ecMaxContribution"].replace(",", ".")),
+                "currency": "EUR",
+                "funding_type": "grant",
+                "funder_scheme": project["fundingScheme"],
+                "start_date": project["startDate"],
+                "end_date": project["endDate"],
+                "start_year": int(project["startDate"][:4]),
+                "end_year": int(project["endDate"][:4]),
+                "landing_page_url": f"https://cordis.europa.eu/project/id/{number}" if real else None,
+                "doi": f"https://doi.org/10.3030/{number}" if real else None,
+                "provenance": "crossref",
+                "lead_investigator": None,
+                "co_lead_investigator": None,
+                "investigators": [],
+                "works_api_url": f"https://api.openalex.org/works?filter=awards.id:{gid}",
+                "created_date": "2026-01-15",
+                "updated_date": UPDATED_TS,
+            }
+        )
     return out
 
 
@@ -916,15 +1076,30 @@ def cordis_real() -> tuple[list[dict[str, str]], list[dict[str, str]], dict[int,
     prow, orow = [], []
     for pid, pics in REAL_PROJECTS.items():
         p = projects[pid]
-        prow.append({
-            "id": str(pid), "acronym": p["acronym"], "status": p["status"], "title": p["title"],
-            "startDate": p["startDate"], "endDate": p["endDate"],
-            "totalCost": _num(p["totalCost"], comma=pid == 654148), "ecMaxContribution": _num(p["ecMaxContribution"]),
-            "legalBasis": p["legalBasis"], "topics": p["topics"], "ecSignatureDate": p["ecSignatureDate"],
-            "frameworkProgramme": p["frameworkProgramme"], "masterCall": p["masterCall"], "subCall": p["subCall"],
-            "fundingScheme": p["fundingScheme"], "nature": p["nature"], "objective": p["objective"],
-            "contentUpdateDate": p["contentUpdateDate"], "rcn": str(p["rcn"]), "grantDoi": f"10.3030/{pid}",
-        })
+        prow.append(
+            {
+                "id": str(pid),
+                "acronym": p["acronym"],
+                "status": p["status"],
+                "title": p["title"],
+                "startDate": p["startDate"],
+                "endDate": p["endDate"],
+                "totalCost": _num(p["totalCost"], comma=pid == 654148),
+                "ecMaxContribution": _num(p["ecMaxContribution"]),
+                "legalBasis": p["legalBasis"],
+                "topics": p["topics"],
+                "ecSignatureDate": p["ecSignatureDate"],
+                "frameworkProgramme": p["frameworkProgramme"],
+                "masterCall": p["masterCall"],
+                "subCall": p["subCall"],
+                "fundingScheme": p["fundingScheme"],
+                "nature": p["nature"],
+                "objective": p["objective"],
+                "contentUpdateDate": p["contentUpdateDate"],
+                "rcn": str(p["rcn"]),
+                "grantDoi": f"10.3030/{pid}",
+            }
+        )
         members = [o for o in orgs if o["projectID"] == pid and (not pics or o["organisationID"] in pics)]
         for o in sorted(members, key=lambda o: int(o["order"])):
             orow.append(_org_row(o, str(pid), p["acronym"]))
@@ -941,14 +1116,30 @@ def _postcode(o: Mapping[str, Any]) -> str:
 
 def _org_row(o: Mapping[str, Any], pid: str, acronym: str) -> dict[str, str]:
     return {
-        "projectID": pid, "projectAcronym": acronym, "organisationID": str(o["organisationID"]),
-        "vatNumber": o["vatNumber"], "name": o["name"], "shortName": o["shortName"], "SME": _flag(o["SME"]),
-        "activityType": o["activityType"], "street": o["street"], "postCode": _postcode(o), "city": o["city"],
-        "country": o["country"], "nutsCode": o["nutsCode"], "geolocation": o["geolocation"],
-        "organizationURL": o["organizationURL"], "contactForm": o["contactForm"],
-        "contentUpdateDate": o["contentUpdateDate"], "rcn": str(o["rcn"]), "order": str(o["order"]), "role": o["role"],
-        "ecContribution": _num(o["ecContribution"]), "netEcContribution": _num(o["netEcContribution"]),
-        "totalCost": _num(o["totalCost"], comma=True), "endOfParticipation": _flag(o["endOfParticipation"]),
+        "projectID": pid,
+        "projectAcronym": acronym,
+        "organisationID": str(o["organisationID"]),
+        "vatNumber": o["vatNumber"],
+        "name": o["name"],
+        "shortName": o["shortName"],
+        "SME": _flag(o["SME"]),
+        "activityType": o["activityType"],
+        "street": o["street"],
+        "postCode": _postcode(o),
+        "city": o["city"],
+        "country": o["country"],
+        "nutsCode": o["nutsCode"],
+        "geolocation": o["geolocation"],
+        "organizationURL": o["organizationURL"],
+        "contactForm": o["contactForm"],
+        "contentUpdateDate": o["contentUpdateDate"],
+        "rcn": str(o["rcn"]),
+        "order": str(o["order"]),
+        "role": o["role"],
+        "ecContribution": _num(o["ecContribution"]),
+        "netEcContribution": _num(o["netEcContribution"]),
+        "totalCost": _num(o["totalCost"], comma=True),
+        "endOfParticipation": _flag(o["endOfParticipation"]),
         "active": _flag(o["active"]),
     }
 
@@ -959,14 +1150,30 @@ def cordis_illustrative(
     by_ror = {r["id"]: r for r in ror}
     prow, orow = [], []
     for n, p in enumerate(ILLUSTRATIVE_PROJECTS):
-        prow.append({
-            "id": p["id"], "acronym": p["acronym"], "status": p["status"], "title": p["title"],
-            "startDate": p["start"], "endDate": p["end"], "totalCost": p["total"], "ecMaxContribution": p["ec"],
-            "legalBasis": "", "topics": p["topics"], "ecSignatureDate": "", "frameworkProgramme": "H2020",
-            "masterCall": "", "subCall": p["subCall"], "fundingScheme": p["scheme"], "nature": "",
-            "objective": p["objective"], "contentUpdateDate": "2024-05-14 10:21:33", "rcn": str(990001 + n),
-            "grantDoi": "",
-        })
+        prow.append(
+            {
+                "id": p["id"],
+                "acronym": p["acronym"],
+                "status": p["status"],
+                "title": p["title"],
+                "startDate": p["start"],
+                "endDate": p["end"],
+                "totalCost": p["total"],
+                "ecMaxContribution": p["ec"],
+                "legalBasis": "",
+                "topics": p["topics"],
+                "ecSignatureDate": "",
+                "frameworkProgramme": "H2020",
+                "masterCall": "",
+                "subCall": p["subCall"],
+                "fundingScheme": p["scheme"],
+                "nature": "",
+                "objective": p["objective"],
+                "contentUpdateDate": "2024-05-14 10:21:33",
+                "rcn": str(990001 + n),
+                "grantDoi": "",
+            }
+        )
         for order, (who, role, ec) in enumerate(p["participants"], 1):
             if who in REAL_PIC:
                 real = by_pic[REAL_PIC[who]]
@@ -977,45 +1184,73 @@ def cordis_illustrative(
                 record = by_ror[ror_url(who)]
                 geo = record["locations"][0]["geonames_details"]
                 row = {
-                    "projectID": p["id"], "projectAcronym": p["acronym"], "organisationID": pic, "vatNumber": "",
-                    "name": name, "shortName": short, "SME": "false", "activityType": activity, "street": "",
-                    "postCode": "", "city": city, "country": country, "nutsCode": "",
+                    "projectID": p["id"],
+                    "projectAcronym": p["acronym"],
+                    "organisationID": pic,
+                    "vatNumber": "",
+                    "name": name,
+                    "shortName": short,
+                    "SME": "false",
+                    "activityType": activity,
+                    "street": "",
+                    "postCode": "",
+                    "city": city,
+                    "country": country,
+                    "nutsCode": "",
                     "geolocation": f"{geo['lat']},{geo['lng']}",
                     "organizationURL": next((x["value"] for x in record["links"] if x["type"] == "website"), ""),
-                    "contactForm": _CONTACT.format(pic=pic, project=p["id"]), "rcn": str(9000000 + int(pic) % 100),
+                    "contactForm": _CONTACT.format(pic=pic, project=p["id"]),
+                    "rcn": str(9000000 + int(pic) % 100),
                 }
-            row.update({
-                "order": str(order), "role": role, "ecContribution": ec, "netEcContribution": ec,
-                "totalCost": ec.replace(".", ","), "endOfParticipation": "false", "active": "",
-                "contentUpdateDate": "2024-05-14 10:21:33",
-            })
+            row.update(
+                {
+                    "order": str(order),
+                    "role": role,
+                    "ecContribution": ec,
+                    "netEcContribution": ec,
+                    "totalCost": ec.replace(".", ","),
+                    "endOfParticipation": "false",
+                    "active": "",
+                    "contentUpdateDate": "2024-05-14 10:21:33",
+                }
+            )
             orow.append(row)
     return prow, orow
 
 
 # --- lists: real rows copied byte for byte ------------------------------------------------------
-SECTION_1286 = {
-    ("Nanjing University of Science and Technology", y) for y in ("2022", "2024", "2025")
-} | {
-    ("Beijing University of Aeronautics and Astronautics", "2024"), ("Beihang University", "2025"),
+SECTION_1286 = {("Nanjing University of Science and Technology", y) for y in ("2022", "2024", "2025")} | {
+    ("Beijing University of Aeronautics and Astronautics", "2024"),
+    ("Beihang University", "2025"),
     ("University of Science and Technology of China", "2024"),
-    ("Sun Yat-Sen University", "2022"), ("Sun Yat-Sen University", "2023"), ("Sun Yat-Sen University", "2024"),
-    ("Academy of Military Medical Sciences", "2022"), ("Academy of Military Medical Sciences (AMMS)", "2023"),
+    ("Sun Yat-Sen University", "2022"),
+    ("Sun Yat-Sen University", "2023"),
+    ("Sun Yat-Sen University", "2024"),
+    ("Academy of Military Medical Sciences", "2022"),
+    ("Academy of Military Medical Sciences (AMMS)", "2023"),
     ("Academy of Military Medical Sciences", "2024"),
     ("Academy of Military Medical Sciences, Institute of Microbiology and Epidemiology", "2024"),
     ("Academy of Military Medical Sciences, Institute of Microbiology and Epidemiology", "2025"),
-    ("Chinese Academy of Engineering Physics (CAEP)", "2023"), ("Chinese Academy of Engineering Physics", "2024"),
-    ("Ocean University of China", "2024"), ("Ocean University of China", "2025"),
-    ("Xi\u2019an Technological University", "2024"), ("Air Force Xi'an Flight Academy", "2024"),
+    ("Chinese Academy of Engineering Physics (CAEP)", "2023"),
+    ("Chinese Academy of Engineering Physics", "2024"),
+    ("Ocean University of China", "2024"),
+    ("Ocean University of China", "2025"),
+    ("Xi\u2019an Technological University", "2024"),
+    ("Air Force Xi'an Flight Academy", "2024"),
     ("Moscow\u2019s Higher School of Economics", "2024"),
-    ("Institute of High Energy Physics", "2022"), ("Institute of High Energy Physics", "2024"),
-    ("Harbin Institute of Technology", "2022"), ("Harbin Institute of Technology", "2024"),
-    ("Harbin Engineering University", "2022"), ("Harbin Engineering University", "2024"),
-    ("Beijing Institute of Technology", "2022"), ("Beijing Institute of Technology", "2025"),
+    ("Institute of High Energy Physics", "2022"),
+    ("Institute of High Energy Physics", "2024"),
+    ("Harbin Institute of Technology", "2022"),
+    ("Harbin Institute of Technology", "2024"),
+    ("Harbin Engineering University", "2022"),
+    ("Harbin Engineering University", "2024"),
+    ("Beijing Institute of Technology", "2022"),
+    ("Beijing Institute of Technology", "2025"),
     ("Kazan National Research Technical University named after A.N. Tupolev-KAI", "2025"),
     ("Center for International Security and Strategy", "2024"),
     ("Center for International Security and Strategy of Tsinghua University", "2025"),
-    ("Sharif University of Technology", "2024"), ("Sharif University of Technology", "2025"),
+    ("Sharif University of Technology", "2024"),
+    ("Sharif University of Technology", "2025"),
 }
 DOD_1260H_LINES = (9, 48, 70, 119, 136, 145, 174, 175, 185)  # 1-based lines of the real subset
 CSL_IDS = ("18300", "28603", "99ed1b052fdb09695fae1ba87516d8a0882b0df04652e07aeb5ce7be")

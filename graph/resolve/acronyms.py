@@ -11,7 +11,7 @@ import re
 
 __all__ = ["acronym_key", "looks_like_acronym"]
 
-_ACRONYM = re.compile(r"^[A-Za-z0-9&\-\.]{2,12}$")
+_PART = re.compile(r"^[\w&\-\./]{1,12}$")
 
 
 def acronym_key(text: str) -> str:
@@ -19,13 +19,22 @@ def acronym_key(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def looks_like_acronym(text: str) -> bool:
-    """One short token written mostly in capitals ("NUAA", "UrFU", "IPP-SB"), not a plain word."""
-    stripped = text.strip()
-    if not _ACRONYM.match(stripped) or stripped.isdigit():
-        return False
-    letters = [ch for ch in stripped if ch.isalpha()]
-    if len(letters) < 2:
-        return False
+def _acronym_part(part: str) -> bool:
+    if not _PART.match(part) or part.isdigit():
+        return True  # a number ("DEL 2") may sit inside an acronym
+    letters = [ch for ch in part if ch.isalpha()]
     upper = sum(ch.isupper() for ch in letters)
-    return upper >= 2 and (upper == len(letters) or upper / len(letters) >= 0.4 or len(letters) <= 4)
+    return upper >= 1 and (upper == len(letters) or upper / len(letters) >= 0.4 or len(letters) <= 4)
+
+
+def looks_like_acronym(text: str) -> bool:
+    """Up to four short parts written mostly in capitals ("NUAA", "UrFU", "IFM PAN", "ФИЦ ИУ РАН")."""
+    parts = text.split()
+    if not parts or len(parts) > 4 or not all(_PART.match(p) for p in parts):
+        return False
+    if len(parts) > 1 and any(sum(ch.isalpha() for ch in p) > 6 for p in parts):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 2 or sum(ch.isupper() for ch in letters) < 2:
+        return False
+    return all(_acronym_part(p) for p in parts)

@@ -16,7 +16,7 @@ from graph.resolve.names import analyse, raw_words
 
 __all__ = ["ORG_WORDS", "Role", "country_segment", "segments", "spans", "structural_role"]
 
-_SPLIT = re.compile(r"\s*(?:[,;|\(\)\[\]/]|\s[-–—]\s|\s[–—]|[–—]\s)\s*")
+_SPLIT = re.compile(r"\s*(?:[,;|\(\)\[\]]|\s/\s|\s[-–—]\s|\s[–—]|[–—]\s)\s*")
 ORG_WORDS = frozenset(
     "university institute academy college school hospital center laboratory department faculty division "
     "section unit group clinic program programme graduate key office bureau agency ministry council "
@@ -43,9 +43,14 @@ def segments(text: str) -> list[str]:
     return [s.strip(" .:\"'“”‘’") for s in _SPLIT.split(text) if s and s.strip(" .:\"'“”‘’")]
 
 
-def spans(n: int, longest: int = 3) -> list[tuple[int, int]]:
-    """Contiguous runs [i, j) of at most ``longest`` segments, longest first."""
-    return [(i, i + k) for k in range(min(n, longest), 0, -1) for i in range(n - k + 1)]
+def spans(n: int) -> list[tuple[int, int]]:
+    """Contiguous runs [i, j) of segments that may hold the organisation's name, longest first.
+
+    Runs of up to 4 segments (3 when there are more than 6), plus the whole text.
+    """
+    longest = 4 if n <= 6 else 3
+    out = [(0, n)] if n > longest else []
+    return out + [(i, i + k) for k in range(min(n, longest), 0, -1) for i in range(n - k + 1)]
 
 
 def country_segment(text: str) -> str | None:

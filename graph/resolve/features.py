@@ -176,7 +176,10 @@ TYPO_CREDIT = 0.9
 
 
 def _typo_ok(q: str, c: str) -> bool:
-    if not (q.isascii() and c.isascii()) or min(len(q), len(c)) < 5:
+    """One edit (two in long words) apart; four-letter words only with the same first letter."""
+    if not (q.isascii() and c.isascii() and q.isalpha() and c.isalpha()) or min(len(q), len(c)) < 4:
+        return False
+    if min(len(q), len(c)) == 4 and q[0] != c[0]:
         return False
     limit = 2 if min(len(q), len(c)) >= 10 else 1
     return OSA.distance(q, c, score_cutoff=limit) <= limit
@@ -207,13 +210,15 @@ def align(
                 m_side[side_left[i]] = m_side[side_left[i + 1]] = 1.0
                 m_other[joined] = 1.0
     typos: list[tuple[str, str]] = []
+    q_word = dict(zip(query.tokens, query.words or query.tokens, strict=False))
+    c_word = dict(zip(candidate.tokens, candidate.words or candidate.tokens, strict=False))
     for q in q_left:
         if q in matched_q or known(q):
             continue
         for c in c_left:
-            if c not in matched_c and _typo_ok(q, c):
+            if c not in matched_c and (_typo_ok(q_word[q], c_word[c]) or _typo_ok(q, c)):
                 matched_q[q] = matched_c[c] = TYPO_CREDIT
-                typos.append((q, c))
+                typos.append((q_word[q], c_word[c]))
                 break
     wq = {t: weight(t) for t in query.tokens}
     wc = {t: weight(t) for t in candidate.tokens}

@@ -39,7 +39,10 @@ class NameIndex:
         acronyms: dict[str, list[int]] = defaultdict(list)
         initials: dict[str, list[int]] = defaultdict(list)
         self.cities: set[str] = set()
+        self.word_stems: dict[str, str] = {}
         for i, p in enumerate(self.profiles):
+            for n in p.names:
+                self.word_stems.update(zip(n.form.words, n.form.tokens, strict=False))
             toks = frozenset(t for n in p.names for t in n.form.tokens)
             self.tokens.append(toks)
             for t in toks:
@@ -65,9 +68,14 @@ class NameIndex:
 
     def weight(self, token: str) -> float:
         """Rarity of a token (inverse document frequency); unseen tokens weigh most."""
-        if len(token) == 1 and token.isascii():
+        if len(token) == 1 and token.isascii() and token.isalpha():
             return 0.1
         return self._weights.get(token, self._log_n)
+
+    @property
+    def generic_weight(self) -> float:
+        """Tokens at most this heavy are common name words (held by ≥ 5% of organisations)."""
+        return math.log(1 + 20)
 
     def known(self, token: str) -> bool:
         """Whether the token occurs in any indexed name or city (then it is never 'corrected')."""
@@ -78,20 +86,27 @@ class NameIndex:
 
     def corrections(self, token: str) -> list[str]:
         """Known tokens within one edit (two for long tokens) of an unknown token."""
-        if len(token) < 5 or not token.isascii() or self.known(token):
+        if len(token) < 4 or not token.isascii() or self.known(token):
             return []
         if self._delete_map is None:
             dm: dict[str, list[str]] = defaultdict(list)
-            for t in self.postings:
+            for t in {*self.postings, *self.word_stems}:
                 if len(t) >= 4 and t.isascii():
                     dm[t].append(t)
                     for d in _deletes(t):
                         dm[d].append(t)
             self._delete_map = dict(dm)
         limit = 2 if len(token) >= 10 else 1
+        if len(token) == 4:
+            return sorted(t for t in self._near(token, 1) if t[0] == token[0])
+        return self._near(token, limit)
+
+    def _near(self, token: str, limit: int) -> list[str]:
+        assert self._delete_map is not None
         probes = {token} | _deletes(token)
         found = {t for p in probes for t in self._delete_map.get(p, ())}
-        return sorted(t for t in found if OSA.distance(token, t, score_cutoff=limit) <= limit)
+        near = (t for t in found if OSA.distance(token, t, score_cutoff=limit) <= limit)
+        return sorted({self.word_stems.get(t, t) for t in near})
 
     def candidates(self, form: NameForm, limit: int = 25) -> list[int]:
         """Positions of the profiles most likely to carry this name."""

@@ -203,6 +203,7 @@ class NameForm:
     tokens: tuple[str, ...]
     initials: str  # upper-case initials of the significant Latin words ("NUAA")
     cjk: bool
+    words: tuple[str, ...] = ()  # the word each token came from (before stemming), same order
 
     @property
     def key(self) -> str:
@@ -214,7 +215,9 @@ def analyse(text: str) -> NameForm:
     """Comparison form of one name."""
     words = _strip_legal(raw_words(text))
     significant = [w for w in words if w not in STOPWORDS and (len(w) > 1 or not w.isascii() or w.isdigit())]
-    tokens = tuple(dict.fromkeys(stem(w) for w in significant))
+    source: dict[str, str] = {}
+    for w in significant:
+        source.setdefault(stem(w), w)
     cjk = any(is_cjk_char(w[0]) for w in words if w)
     initials = "" if cjk else "".join(w[0] for w in significant if w.isascii() and w.isalpha()).upper()
-    return NameForm(text=text, tokens=tokens, initials=initials, cjk=cjk)
+    return NameForm(text=text, tokens=tuple(source), initials=initials, cjk=cjk, words=tuple(source.values()))

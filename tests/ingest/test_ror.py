@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,12 @@ import pytest
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
+from graph.embedded import EmbeddedStore
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore
-from ingest.pipeline import SourceRun
+from ingest.pipeline import IngestReport, SourceRun
 from ingest.ror import map_record
 from ingest.ror_dump import ingest_ror
 from tests.conftest import SHARED
@@ -34,6 +36,25 @@ def _need(path: Path) -> None:
 @pytest.fixture
 def cfg(tmp_path: Path) -> Settings:
     return load_settings(env={}, cache_dir=str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def v2_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[GraphStore, IngestReport]]:
+    """The real v2 extract ingested once for the read-only tests."""
+    _need(V2)
+    tmp = tmp_path_factory.mktemp("v2")
+    store = EmbeddedStore(tmp / "store.db")
+    report = ingest_ror(store, str(V2), settings=load_settings(env={}, cache_dir=str(tmp / "cache")))
+    yield store, report
+    store.close()
+
+
+def v2_slice(count: int, *, keep: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The first ``count`` records of the v2 extract plus the records with ids in ``keep``."""
+    lines = V2.read_text(encoding="utf-8").splitlines()[1:-1]
+    records = [json.loads(line.rstrip(",")) for line in lines]
+    wanted = {f"https://ror.org/{k}" for k in keep}
+    return [r for i, r in enumerate(records) if i < count or r["id"] in wanted]
 
 
 def _short(url: str) -> str:
@@ -62,10 +83,9 @@ def expected_edges(records: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
     return out
 
 
-def test_real_v2_extract_loads_with_its_hierarchy(embedded_store: GraphStore, cfg: Settings) -> None:
-    _need(V2)
+def test_real_v2_extract_loads_with_its_hierarchy(v2_store: tuple[GraphStore, IngestReport]) -> None:
+    embedded_store, report = v2_store
     records = json.loads(V2.read_text(encoding="utf-8"))
-    report = ingest_ror(embedded_store, str(V2), settings=cfg)
     assert report.failed is None and report.rejected == []
     assert report.dataset_version == max(r["admin"]["last_modified"]["date"] for r in records)
     assert embedded_store.counts().nodes == {"Organisation": len(records)}
@@ -81,9 +101,8 @@ def test_real_v2_extract_loads_with_its_hierarchy(embedded_store: GraphStore, cf
     assert statuses == {"active", "inactive", "withdrawn"}
 
 
-def test_withdrawn_record_is_kept_with_status_and_successor(embedded_store: GraphStore, cfg: Settings) -> None:
-    _need(V2)
-    ingest_ror(embedded_store, str(V2), settings=cfg)
+def test_withdrawn_record_is_kept_with_status_and_successor(v2_store: tuple[GraphStore, IngestReport]) -> None:
+    embedded_store, _report = v2_store
     node = embedded_store.get_node("ror:000bmd763")
     assert node is not None and node.props["status"] == "withdrawn"
     records = {r["id"]: r for r in json.loads(V2.read_text(encoding="utf-8"))}
@@ -189,22 +208,24 @@ def test_map_record_is_total(raw: Any) -> None:
 
 def test_zip_release_member_and_version_from_name(embedded_store: GraphStore, cfg: Settings, tmp_path: Path) -> None:
     _need(V2)
+    records = v2_slice(300)
     archive = tmp_path / "v1.55-2024-10-31-ror-data.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("v1.55-2024-10-31-ror-data.json", "[]")  # the v1 member, ignored
-        zf.write(V2, "v1.55-2024-10-31-ror-data_schema_v2.json")
+        zf.write(_write(tmp_path / "dump.json", records), "v1.55-2024-10-31-ror-data_schema_v2.json")
         zf.writestr("v1.55-2024-10-31-ror-data.csv", "id\n")
     report = ingest_ror(embedded_store, str(archive), settings=cfg)
     assert report.dataset_version == "v1.55-2024-10-31"
     assert report.location == str(archive)
-    assert embedded_store.counts().nodes["Organisation"] == len(json.loads(V2.read_text(encoding="utf-8")))
+    assert embedded_store.counts().nodes["Organisation"] == len(records)
 
 
-def test_ingesting_twice_changes_nothing(embedded_store: GraphStore, cfg: Settings) -> None:
+def test_ingesting_twice_changes_nothing(embedded_store: GraphStore, cfg: Settings, tmp_path: Path) -> None:
     _need(V2)
-    ingest_ror(embedded_store, str(V2), settings=cfg)
+    dump = _write(tmp_path / "dump.json", v2_slice(500))
+    ingest_ror(embedded_store, str(dump), settings=cfg)
     version = embedded_store.version()
-    again = ingest_ror(embedded_store, str(V2), settings=cfg)
+    again = ingest_ror(embedded_store, str(dump), settings=cfg)
     assert again.written == 0 and again.unchanged > 0
     assert embedded_store.version() == version
 
@@ -216,7 +237,7 @@ def _write(path: Path, records: list[dict[str, Any]]) -> Path:
 
 def test_newer_version_updates_changed_facts(embedded_store: GraphStore, cfg: Settings, tmp_path: Path) -> None:
     _need(V2)
-    records = [json.loads(line.rstrip(",")) for line in V2.read_text(encoding="utf-8").splitlines()[1:-1]]
+    records = v2_slice(300, keep=("02j46qs45", "049bjee35"))
     ingest_ror(embedded_store, str(_write(tmp_path / "v1.0-2025-01-01.json", records)), settings=cfg)
     czecrin = next(r for r in records if r["id"] == "https://ror.org/0001a1c49")
     parents = {e.src for e in embedded_store.edges_of("ror:0001a1c49", kinds=[EdgeKind.PARENT_OF])}

@@ -1,0 +1,141 @@
+"""Collaboration profile: top partners, works per year, shared CORDIS projects."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.model import EdgeKind
+from graph.store import GraphStore, SubgraphQuery
+from queries.equivalence import equivalents, same_as_policy
+from queries.evidence import Source
+
+__all__ = ["Partner", "Profile", "SharedProject", "YearCount", "collaboration_profile", "profile"]
+
+_COLLAB = EdgeKind.COLLABORATED_WITH.value
+_PART = EdgeKind.PARTICIPATED_IN.value
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    name: str
+    works: int  # co-authored works (summed over years); shared projects for project partners
+    first: str | None
+    last: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    year: str
+    works: int
+    partners: int
+
+
+@dataclass(frozen=True, slots=True)
+class SharedProject:
+    id: str
+    acronym: str
+    title: str
+    start: str | None
+    end: str | None
+    role: str
+    participants: int
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    org_id: str
+    partners: int
+    works: int
+    top_partners: tuple[Partner, ...]
+    per_year: tuple[YearCount, ...]
+    projects: tuple[SharedProject, ...]
+    project_partners: tuple[Partner, ...]  # organisations sharing most projects
+
+
+def _other(u: str, v: str, seeds: set[str]) -> str:
+    return v if u in seeds else u
+
+
+def _partners(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[Partner], list[YearCount], int]:
+    works: Counter[str] = Counter()
+    years: dict[str, set[str]] = defaultdict(set)
+    per_year: Counter[str] = Counter()
+    year_partners: dict[str, set[str]] = defaultdict(set)
+    for u, v, d in g.edges(data=True):
+        if d["kind"] != _COLLAB or not ({u, v} & seeds) or {u, v} <= seeds:
+            continue
+        other, n, year = _other(u, v, seeds), int((d.get("props") or {}).get("count", 1)), (d.get("start") or "")[:4]
+        works[other] += n
+        if year:
+            years[other].add(year)
+            per_year[year] += n
+            year_partners[year].add(other)
+    ranked = sorted(works, key=lambda p: (-works[p], p))[:top]
+    partners = [
+        Partner(p, str(g.nodes[p].get("name", p)), works[p], min(years[p], default=None), max(years[p], default=None))
+        for p in ranked
+    ]
+    trend = [YearCount(y, per_year[y], len(year_partners[y])) for y in sorted(per_year)]
+    return partners, trend, len(works)
+
+
+def _projects(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[SharedProject], list[Partner]]:
+    projects: list[SharedProject] = []
+    shared: Counter[str] = Counter()
+    for u, p, d in sorted(g.edges(data=True), key=lambda t: (t[1], t[0])):
+        if d["kind"] != _PART or u not in seeds:
+            continue
+        others = {x for x, _p, dd in g.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds}
+        shared.update(others)
+        props, prov = g.nodes[p].get("props") or {}, g.nodes[p]["provenance"]
+        projects.append(
+            SharedProject(
+                p,
+                str(props.get("acronym") or g.nodes[p].get("name", p)),
+                str(props.get("title") or ""),
+                d.get("start"),
+                d.get("end"),
+                str((d.get("props") or {}).get("role") or ""),
+                len(others) + 1,
+                Source(prov["source"], prov["source_id"], prov["url"], prov["dataset_version"], prov["retrieved_at"]),
+            )
+        )
+    ranked = sorted(shared, key=lambda x: (-shared[x], x))[:top]
+    return projects, [Partner(x, str(g.nodes[x].get("name", x)), shared[x], None, None) for x in ranked]
+
+
+def collaboration_profile(g: nx.MultiDiGraph, org_id: str, seeds: Sequence[str], *, top: int = 10) -> Profile:
+    """The profile read from a subgraph holding the seeds' edges and their projects' participants."""
+    members = set(seeds)
+    partners, trend, count = _partners(g, members, top)
+    projects, project_partners = _projects(g, members, top)
+    return Profile(org_id, count, sum(y.works for y in trend), tuple(partners), tuple(trend), tuple(projects), tuple(project_partners))
+
+
+def profile(store: GraphStore, org_id: str, *, since: str | None = None, top: int = 10) -> Profile:
+    """Top partners, works per year and shared CORDIS projects of ``org_id`` and its equivalent records."""
+    seeds = equivalents(store, org_id, same_as_policy(store)).members
+    kinds = frozenset({EdgeKind.COLLABORATED_WITH, EdgeKind.PARTICIPATED_IN})
+    g = store.subgraph(SubgraphQuery(seeds, hops=1, edge_kinds=kinds, since=since))
+    add_project_partners(store, g, seeds, since)
+    return collaboration_profile(g, org_id, seeds, top=top)
+
+
+def add_project_partners(store: GraphStore, g: nx.MultiDiGraph, seeds: Sequence[str], since: str | None) -> None:
+    """Add every participant of the seeds' projects to ``g`` (in place)."""
+    projects = sorted({p for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in set(seeds)})
+    if not projects:
+        return
+    part = store.subgraph(SubgraphQuery(tuple(projects), hops=1, edge_kinds=frozenset({EdgeKind.PARTICIPATED_IN}), since=since))
+    for n, data in part.nodes(data=True):
+        if n not in g:
+            g.add_node(n, **data)
+    for u, v, k, data in part.edges(keys=True, data=True):
+        if not g.has_edge(u, v, k):
+            g.add_edge(u, v, key=k, **data)
