@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from graph.model import Edge, EdgeKind, Node
+from graph.model import Edge, Node
 from graph.resolve.acronyms import acronym_key
 from graph.resolve.names import analyse, clean, is_cjk_char
 from ingest.pipeline import SourceRun
@@ -180,11 +180,15 @@ def _affiliation(node: Node, rng: random.Random) -> str:
 # -- the set ----------------------------------------------------------------
 
 
+def _key(text: str) -> str:
+    return " ".join(sorted(analyse(text).tokens))
+
+
 def _name_keys(node: Node) -> set[str]:
-    keys = {analyse(node.name).key}
+    keys = {_key(node.name)}
     for n in node.props.get("names") or []:
         if "acronym" not in n.get("types", []):
-            keys.add(analyse(n["value"]).key)
+            keys.add(_key(n["value"]))
     return keys - {""}
 
 
@@ -209,7 +213,7 @@ def build_cases(pool: RorPool, seed: int = 20261121, per_category: int = PER_CAT
     def positive(category: str, node: Node, text: str | None, country: str | None, role: str = "query") -> None:
         if not text:
             return
-        owners = key_owners.get(analyse(text).key, set())
+        owners = key_owners.get(_key(text), set())
         if owners - {node.id}:
             dropped[category] += 1
             return
@@ -285,7 +289,7 @@ def _lookalike_cases(
     stored_keys = {k for n in stored for k in _name_keys(n)}
     buckets: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
     for a in absent:
-        if not _latin(a.name) or _name_keys(a) & stored_keys:
+        if not _latin(a.name) or _name_keys(a) & stored_keys or _has_stored_parent(pool, a):
             continue
         best = process.extractOne(clean(a.name), choices, scorer=fuzz.token_set_ratio, score_cutoff=80)
         if best is None:
@@ -310,8 +314,16 @@ def _lookalike_cases(
     return out
 
 
+def _has_stored_parent(pool: RorPool, node: Node) -> bool:
+    """Sub-units resolve to their parent by design; their truth is not 'none'."""
+    rels = pool.raw[node.id].get("relationships") or []
+    assert isinstance(rels, list)
+    return any(r.get("type") == "parent" and "ror:" + str(r.get("id", "")).rsplit("/", 1)[-1] in pool.stored for r in rels)
+
+
 _TRUNC = re.compile(
-    r"^(.*\b(?:University|Institute|Academy|College|School|Hospital|Center|Centre|Laboratory|Museum|"
+    r"^((?:(?!\bof\b)\S)+(?:\s(?:(?!\bof\b)\S)+){0,4}?\s"
+    r"(?:University|Institute|Academy|College|School|Hospital|Center|Centre|Laboratory|Museum|"
     r"Foundation|Society|Council|Agency))\s+(?:of|for|in|on)\s+\S.*$"
 )
 
@@ -323,8 +335,8 @@ def _truncations(stored: list[Node], all_keys: set[str], rng: random.Random, n: 
     for node, short in items:
         if len(out) >= n:
             break
-        key = analyse(short).key
-        if not key or key in all_keys or len(analyse(short).tokens) < 2:
+        key = _key(short)
+        if not key or key in all_keys or len(analyse(short).tokens) < 2 or re.search(r"[,;:()–—-]", short):
             continue
         country = _country(node, rng)
         out.append(Case("truncation", short, country, None))

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "PROJECT_COLUMNS",
     "ORGANISATION_COLUMNS",
+    "PROJECT_COLUMNS",
     "ror_id",
     "write_cordis_csv",
     "write_ror_dump",
@@ -64,17 +64,18 @@ def ror_records(count: int, *, seed: int = 7, real: Path = REAL) -> Iterator[dic
     for n in range(count):
         copy, i = divmod(n, len(templates))
         base = 1_000_000 + copy * len(templates)
-        record = json.loads(json.dumps(templates[i]))
+        template = templates[i]
+        record = dict(template)  # shallow: the fields below are replaced, the rest shared read-only
         record["id"] = f"https://ror.org/{ror_id(base + i)}"
-        for name in record["names"]:
-            if "acronym" not in name["types"]:
-                name["value"] = f"{name['value']} {copy}" if copy else name["value"]
-        rels = []
-        for rel in record["relationships"]:
-            target = index.get(rel["id"])
-            if target is not None and base + target < 1_000_000 + count:
-                rels.append({**rel, "id": f"https://ror.org/{ror_id(base + target)}"})
-        record["relationships"] = rels
+        if copy:
+            record["names"] = [
+                n if "acronym" in n["types"] else {**n, "value": f"{n['value']} {copy}"} for n in template["names"]
+            ]
+        record["relationships"] = [
+            {**rel, "id": f"https://ror.org/{ror_id(base + index[rel['id']])}"}
+            for rel in template["relationships"]
+            if rel["id"] in index and base + index[rel["id"]] < 1_000_000 + count
+        ]
         if rng.random() < 0.02:
             record["status"] = "inactive"
         yield record
@@ -145,8 +146,13 @@ def write_cordis_csv(folder: Path, projects: int, participations: int, *, seed: 
         writer.writerow(PROJECT_COLUMNS)
         for n in range(projects):
             t = dict(p_templates[n % len(p_templates)])
-            t.update(id=100_000 + n, acronym=f"{t['acronym']}{n}", totalCost=_money(t["totalCost"], rng),
-                     ecMaxContribution=_money(t["ecMaxContribution"], rng), grantDoi=f"10.3030/{100_000 + n}")
+            t.update(
+                id=100_000 + n,
+                acronym=f"{t['acronym']}{n}",
+                totalCost=_money(t["totalCost"], rng),
+                ecMaxContribution=_money(t["ecMaxContribution"], rng),
+                grantDoi=f"10.3030/{100_000 + n}",
+            )
             writer.writerow([_csv_value(t.get(c)) for c in PROJECT_COLUMNS])
     with (out / "organization.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
@@ -156,8 +162,14 @@ def write_cordis_csv(folder: Path, projects: int, participations: int, *, seed: 
             t = dict(o_templates[n % len(o_templates)])
             project = min(projects - 1, n // per_project)
             pic = 900_000_000 + int(pics * rng.random() ** 2)  # skewed: a few PICs in many projects
-            t.update(projectID=100_000 + project, organisationID=pic, name=f"{t['name']} {pic % 100_000}",
-                     order=n % per_project + 1, role="coordinator" if n % per_project == 0 else t["role"],
-                     ecContribution=_money(t["ecContribution"], rng), country=_country(t["country"], rng))
+            t.update(
+                projectID=100_000 + project,
+                organisationID=pic,
+                name=f"{t['name']} {pic % 100_000}",
+                order=n % per_project + 1,
+                role="coordinator" if n % per_project == 0 else t["role"],
+                ecContribution=_money(t["ecContribution"], rng),
+                country=_country(t["country"], rng),
+            )
             writer.writerow([_csv_value(t.get(c)) for c in ORGANISATION_COLUMNS])
     return folder

@@ -235,10 +235,7 @@ def build_launcher(cache_dir: Path | None = None) -> Path:
 
 
 def _pid_alive(pid: int) -> bool:
-    """True while ``pid`` runs (a zombie counts as dead; our own dead children are reaped)."""
-    with contextlib.suppress(ChildProcessError, OSError):
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
+    """True while ``pid`` runs; a zombie counts as dead (the server is never our child: see _spawn_detached)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -348,17 +345,13 @@ def status(data_dir: Path) -> ServerInfo | None:
     """The instance recorded in ``data_dir`` (``running`` tells whether it runs now), or None if never started."""
     data_dir = Path(data_dir).expanduser().resolve()
     record = _read_json(data_dir / "server.json")
-    if not isinstance(record, dict):
+    try:
+        pid, port = int(record["pid"]), int(record["port"])
+        bolt_uri, version = str(record["bolt_uri"]), str(record["version"])
+    except (KeyError, TypeError, ValueError):
         return None
-    pid = int(record.get("pid", 0))
-    return ServerInfo(
-        data_dir=data_dir,
-        pid=pid,
-        port=int(record["port"]),
-        bolt_uri=str(record["bolt_uri"]),
-        version=str(record.get("version", "")),
-        running=pid > 0 and _is_our_launcher(pid, data_dir),
-    )
+    running = pid > 0 and _is_our_launcher(pid, data_dir)
+    return ServerInfo(data_dir=data_dir, pid=pid, port=port, bolt_uri=bolt_uri, version=version, running=running)
 
 
 def start(

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, RoutingControl
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph import neo4j_cypher as cy
@@ -54,8 +54,18 @@ _LOCK = (
     "SET m.version = coalesce(m.version, 0), m.schema_version = $schema RETURN m.version AS v"
 )
 _BUMP = "MATCH (m:RsgraphMeta {key: 'store'}) SET m.version = $v"
-_NODE_HASHES = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN id, n.hash AS hash"
-_NODES = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN {cy.NODE_FIELDS} AS n"
+_NODES = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN collect({cy.NODE_FIELDS}) AS out"
+_PRESENT = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN collect(id) AS out"
+_MISSING = (
+    f"UNWIND $ids AS id OPTIONAL MATCH (n:{cy.ENTITY} {{id: id}}) WITH id WHERE n IS NULL RETURN collect(id) AS out"
+)
+# Which of the records (ids[i], hashes[i]) are new and which changed, as index lists.
+_DIFF = (
+    "UNWIND range(0, size($ids) - 1) AS i OPTIONAL MATCH {pattern} "
+    "WITH i, x WHERE x IS NULL OR x.hash <> $hashes[i] "
+    "RETURN collect(CASE WHEN x IS NULL THEN i END) AS new, collect(CASE WHEN x IS NOT NULL THEN i END) AS old"
+)
+_NODE_DIFF = _DIFF.format(pattern=f"(x:{cy.ENTITY} {{id: $ids[i]}})")
 
 
 def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -81,6 +91,17 @@ def _by_kind(items: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
     return out
 
 
+def _write_nodes(kind: NodeKind, exists: bool) -> str:
+    """Create, or replace in place (relabelled to its kind), the nodes in columns ``$c``."""
+    label, sets = cy.node_label(kind), cy.set_all("n", cy.NODE_COLUMNS)
+    if exists:
+        return (
+            f"UNWIND range(0, size($c.id) - 1) AS i MATCH (n:{cy.ENTITY} {{id: $c.id[i]}}) "
+            f"REMOVE n:{_ALL_KIND_LABELS} SET n:{label}, {sets}"
+        )
+    return f"UNWIND range(0, size($c.id) - 1) AS i CREATE (n:{cy.ENTITY}:{label}) SET {sets}"
+
+
 class Neo4jStore:
     """GraphStore on a Neo4j database (``neo4j://``, ``neo4j+s://``, ``bolt://``)."""
 
@@ -92,7 +113,9 @@ class Neo4jStore:
         if not uri.startswith(cy.SCHEMES):
             raise StoreError(f"not a Neo4j Bolt URI: {self.uri} (expected one of {', '.join(cy.SCHEMES)})")
         try:
-            self._driver = GraphDatabase.driver(uri, auth=(user, password))
+            self._driver = GraphDatabase.driver(
+                uri, auth=(user, password), notifications_min_severity=NotificationMinimumSeverity.OFF
+            )
             self._driver.verify_connectivity()
             self._ensure_schema()
         except (DriverError, Neo4jError, ValueError) as exc:
@@ -120,6 +143,11 @@ class Neo4jStore:
         with self._errors():
             result = self.driver.execute_query(query, params, routing_=RoutingControl.READ, database_=self.database)
         return [r.data() for r in result.records]
+
+    def _collect(self, query: str, **params: Any) -> list[Any]:
+        """The list in column ``out`` of a query's single row (one record: far cheaper than many)."""
+        rows = self._read(query, **params)
+        return list(rows[0]["out"]) if rows else []
 
     def _run(self, query: str, **params: Any) -> list[dict[str, Any]]:
         """One small write in its own transaction."""
@@ -166,26 +194,21 @@ class Neo4jStore:
                 rejected.append(problem)
             else:
                 latest[node.id] = (node, content_hash(node))
+        records = list(latest.values())
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
             current = self._lock(tx)
-            version = current + 1
-            existing = {r["id"]: r["hash"] for r in tx.run(_NODE_HASHES, ids=list(latest)).data()}
-            changed = [(n, h) for n, h in latest.values() if existing.get(n.id) != h]
-            groups = _by_kind(((n.kind, n.id in existing), cy.node_row(n, h, version)) for n, h in changed)
-            for (kind, exists), rows in groups.items():
-                label = cy.node_label(kind)
-                if exists:
-                    query = (
-                        f"UNWIND $rows AS row MATCH (n:{cy.ENTITY} {{id: row.id}}) "
-                        f"REMOVE n:{_ALL_KIND_LABELS} SET n:{label}, n = row"
-                    )
-                else:
-                    query = f"UNWIND $rows AS row CREATE (n:{cy.ENTITY}:{label}) SET n = row"
-                tx.run(query, rows=rows).consume()
-            if changed:
-                tx.run(_BUMP, v=version).consume()
-            return len(changed), version if changed else current
+            diff = tx.run(_NODE_DIFF, ids=[n.id for n, _h in records], hashes=[h for _n, h in records]).single()
+            new, old = (diff["new"], diff["old"]) if diff else ([], [])
+            for exists, indexes in ((False, new), (True, old)):
+                groups = _by_kind((records[i][0].kind, cy.node_row(*records[i])) for i in indexes)
+                for kind, rows in groups.items():
+                    tx.run(
+                        _write_nodes(kind, exists), c=cy.columns(rows, cy.NODE_COLUMNS), version=current + 1
+                    ).consume()
+            if new or old:
+                tx.run(_BUMP, v=current + 1).consume()
+            return len(new) + len(old), current + 1 if new or old else current
 
         written, version = self._write(work)
         log.debug("nodes: %d written, %d unchanged, %d rejected", written, len(latest) - written, len(rejected))
@@ -197,7 +220,7 @@ class Neo4jStore:
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
         for part in _chunks(list(dict.fromkeys(node_ids))):
-            out.update((r["n"]["id"], cy.node_from_record(r["n"])) for r in self._read(_NODES, ids=part))
+            out.update((r["id"], cy.node_from_record(r)) for r in self._collect(_NODES, ids=part))
         return out
 
     def degree(self, node_id: str) -> int:
@@ -225,48 +248,51 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> tuple[int, int, int, list[RecordRejected]]:
             current = self._lock(tx)
-            version = current + 1
-            known = {r["id"] for r in tx.run(_NODE_HASHES, ids=endpoints).data()}
+            missing = set(tx.run(_MISSING, ids=endpoints).single(strict=True)["out"])
             rejected = list(checked)
             valid: list[tuple[Edge, str]] = []
             for e, h in latest.values():
-                missing = [(end, f) for end, f in ((e.src, "src"), (e.dst, "dst")) if end not in known]
-                if missing:
-                    end, field = missing[0]
-                    rejected.append(RecordRejected(e.provenance.source, e.id, field, f"unknown node {end!r}"))
+                gone = [(end, f) for end, f in ((e.src, "src"), (e.dst, "dst")) if end in missing]
+                if gone:
+                    rejected.append(
+                        RecordRejected(e.provenance.source, e.id, gone[0][1], f"unknown node {gone[0][0]!r}")
+                    )
                 else:
                     valid.append((e, h))
-            existing = self._edge_hashes(tx, [e.id for e, _h in valid])
-            changed = [(e, h) for e, h in valid if existing.get(e.id) != h]
-            groups = _by_kind(((e.kind, e.id in existing), cy.edge_row(e, h, version)) for e, h in changed)
-            for (kind, exists), rows in groups.items():
-                t = cy.rel_types([kind])
-                if exists:
-                    query = f"UNWIND $rows AS row MATCH ()-[r:{t} {{eid: row.eid}}]->() SET r = row.p"
-                else:
-                    query = (
-                        f"UNWIND $rows AS row MATCH (a:{cy.ENTITY} {{id: row.src}}) "
-                        f"MATCH (b:{cy.ENTITY} {{id: row.dst}}) CREATE (a)-[r:{t}]->(b) SET r = row.p"
-                    )
-                tx.run(query, rows=rows).consume()
-            if changed:
-                tx.run(_BUMP, v=version).consume()
-            return len(changed), len(valid), version if changed else current, rejected
+            written = 0
+            for kind, records in _by_kind((e.kind, (e, h)) for e, h in valid).items():
+                written += self._write_edges(tx, kind, records, current + 1)
+            if written:
+                tx.run(_BUMP, v=current + 1).consume()
+            return written, len(valid), current + 1 if written else current, rejected
 
         written, valid, version, rejected = self._write(work)
         log.debug("edges: %d written, %d unchanged, %d rejected", written, valid - written, len(rejected))
         return UpsertResult(written, valid - written, tuple(rejected), version)
 
     @staticmethod
-    def _edge_hashes(tx: ManagedTransaction, edge_ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        groups = _by_kind((cy.kind_of_edge_id(i), i) for i in edge_ids)
-        for kind, ids in groups.items():
-            if kind is None:
-                continue
-            query = f"UNWIND $ids AS id MATCH ()-[r:{cy.rel_types([kind])} {{eid: id}}]->() RETURN id, r.hash AS hash"
-            found.update((r["id"], r["hash"]) for r in tx.run(query, ids=ids).data())
-        return found
+    def _write_edges(tx: ManagedTransaction, kind: EdgeKind, records: list[tuple[Edge, str]], version: int) -> int:
+        """Create or replace the edges of one kind whose hash moved; returns how many."""
+        t = cy.rel_types([kind])
+        diff_q = _DIFF.format(pattern=f"()-[x:{t} {{eid: $ids[i]}}]->()")
+        diff = tx.run(diff_q, ids=[e.id for e, _h in records], hashes=[h for _e, h in records]).single()
+        new, old = (diff["new"], diff["old"]) if diff else ([], [])
+        if new:
+            rows = [cy.edge_row(*records[i]) for i in new]
+            query = (
+                f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a:{cy.ENTITY} {{id: $c.src[i]}}) "
+                f"MATCH (b:{cy.ENTITY} {{id: $c.dst[i]}}) CREATE (a)-[r:{t}]->(b) "
+                f"SET {cy.set_all('r', cy.EDGE_COLUMNS)}"
+            )
+            tx.run(query, c=cy.columns(rows, ("src", "dst", *cy.EDGE_COLUMNS)), version=version).consume()
+        if old:
+            rows = [cy.edge_row(*records[i]) for i in old]
+            query = (
+                f"UNWIND range(0, size($c.eid) - 1) AS i MATCH ()-[r:{t} {{eid: $c.eid[i]}}]->() "
+                f"SET {cy.set_all('r', cy.EDGE_COLUMNS)}"
+            )
+            tx.run(query, c=cy.columns(rows, cy.EDGE_COLUMNS), version=version).consume()
+        return len(new) + len(old)
 
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
         groups = _by_kind((cy.kind_of_edge_id(i), i) for i in dict.fromkeys(edge_ids))
@@ -288,8 +314,8 @@ class Neo4jStore:
         if wanted == []:
             return []
         types = "" if wanted is None else ":" + cy.rel_types(wanted)
-        query = f"MATCH (n:{cy.ENTITY} {{id: $id}})-[r{types}]-() RETURN {cy.EDGE_FIELDS} AS e"
-        return sorted((cy.edge_from_record(r["e"]) for r in self._read(query, id=node_id)), key=lambda e: e.id)
+        query = f"MATCH (n:{cy.ENTITY} {{id: $id}})-[r{types}]-() RETURN collect({cy.EDGE_FIELDS}) AS out"
+        return sorted((cy.edge_from_record(r) for r in self._collect(query, id=node_id)), key=lambda e: e.id)
 
     # -- search -------------------------------------------------------------
 
@@ -304,14 +330,14 @@ class Neo4jStore:
         def postings(tok: str) -> list[str]:
             query = (
                 "CALL db.index.fulltext.queryNodes($index, $q) YIELD node "
-                "RETURN node.id AS id, node.name AS name, node.kind AS kind, node.tokens AS tokens"
+                "RETURN collect([node.id, node.name, node.kind, node.tokens]) AS out"
             )
             out: list[str] = []
-            for r in self._read(query, index=cy.FULLTEXT_INDEX, q=cy.fulltext_term(tok)):
-                held[r["id"]] = set((r["tokens"] or "").split())
-                seen[r["id"]] = (r["name"], r["kind"])
-                if tok in held[r["id"]]:
-                    out.append(r["id"])
+            for node_id, name, kind, toks in self._collect(query, index=cy.FULLTEXT_INDEX, q=cy.fulltext_term(tok)):
+                held[node_id] = set((toks or "").split())
+                seen[node_id] = (name, kind)
+                if tok in held[node_id]:
+                    out.append(node_id)
             return out
 
         def holders(tok: str, candidates: list[str]) -> list[str]:
@@ -335,29 +361,30 @@ class Neo4jStore:
 
     def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
         seeds = set(query.seeds)
-        present = [r["id"] for r in self._read(_NODE_HASHES, ids=list(dict.fromkeys(query.seeds)))]
-        distance = dict.fromkeys(present, 0)
+        present = self._collect(_PRESENT, ids=list(dict.fromkeys(query.seeds)))
+        distance: dict[str, int] = dict.fromkeys(present, 0)
         kept: dict[str, Edge] = {}
         pruned: list[str] = []
         hops = 0 if query.edge_kinds is not None and not query.edge_kinds else query.hops
         types = "" if query.edge_kinds is None or not hops else ":" + cy.rel_types(query.edge_kinds)
         cypher = (
-            f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}})-[r{types}]-(m) "
+            f"UNWIND $ids AS id MATCH (:{cy.ENTITY} {{id: id}})-[r{types}]-() "
             "WHERE ($lo IS NULL OR r.hi IS NULL OR r.hi >= $lo) AND ($hi IS NULL OR r.lo IS NULL OR r.lo <= $hi) "
-            f"RETURN {cy.EDGE_FIELDS} AS e, m.id AS other"
+            f"WITH DISTINCT r RETURN collect({cy.EDGE_FIELDS}) AS out"
         )
         window = {"lo": lower_bound(query.since), "hi": upper_bound(query.until)}
-        frontier = present
+        frontier = list(present)
         for hop in range(hops):
             nxt: list[str] = []
             for part in _chunks(self._expandable(frontier, seeds, query.degree_cap, pruned)):
-                for row in self._read(cypher, ids=part, **window):
-                    eid = row["e"]["eid"]
-                    if eid not in kept:
-                        kept[eid] = cy.edge_from_record(row["e"])
-                    if row["other"] not in distance:
-                        distance[row["other"]] = hop + 1
-                        nxt.append(row["other"])
+                for rec in self._collect(cypher, ids=part, **window):
+                    if rec["eid"] not in kept:
+                        kept[rec["eid"]] = cy.edge_from_record(rec)
+                    # One endpoint was expanded (so has a distance); the other may be new.
+                    for end in (rec["src"], rec["dst"]):
+                        if end not in distance:
+                            distance[end] = hop + 1
+                            nxt.append(end)
             frontier = nxt
         nodes = self.get_nodes(distance).values()
         return to_networkx(nodes, kept.values(), query=query, distance=distance, pruned=pruned)
@@ -366,25 +393,23 @@ class Neo4jStore:
         if cap is None:
             return frontier
         out = [n for n in frontier if n in seeds]
-        query = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN id, COUNT {{ (n)--() }} AS d"
+        query = f"UNWIND $ids AS id MATCH (n:{cy.ENTITY} {{id: id}}) RETURN collect([id, COUNT {{ (n)--() }}]) AS out"
         for part in _chunks([n for n in frontier if n not in seeds]):
-            for r in self._read(query, ids=part):
-                (out if r["d"] <= cap else pruned).append(r["id"])
+            for node_id, degree in self._collect(query, ids=part):
+                (out if degree <= cap else pruned).append(node_id)
         return out
-
-    # -- versions, counts, iteration --------------------------------------
 
     def version(self) -> int:
         rows = self._read("MATCH (m:RsgraphMeta {key: 'store'}) RETURN m.version AS v")
         return int(rows[0]["v"] or 0) if rows else 0
 
     def changes_since(self, version: int) -> Iterator[Change]:
-        query = f"MATCH (n:{cy.ENTITY}) WHERE n.version > $v RETURN n.version AS v, {cy.NODE_FIELDS} AS n"
-        changes = [Change(int(r["v"]), cy.node_from_record(r["n"])) for r in self._read(query, v=version)]
+        query = f"MATCH (n:{cy.ENTITY}) WHERE n.version > $v RETURN collect([n.version, {cy.NODE_FIELDS}]) AS out"
+        changes = [Change(int(v), cy.node_from_record(r)) for v, r in self._collect(query, v=version)]
         for kind in EdgeKind:
             t = cy.rel_types([kind])
-            query = f"MATCH ()-[r:{t}]->() WHERE r.version > $v RETURN r.version AS v, {cy.EDGE_FIELDS} AS e"
-            changes += [Change(int(r["v"]), cy.edge_from_record(r["e"])) for r in self._read(query, v=version)]
+            query = f"MATCH ()-[r:{t}]->() WHERE r.version > $v RETURN collect([r.version, {cy.EDGE_FIELDS}]) AS out"
+            changes += [Change(int(v), cy.edge_from_record(r)) for v, r in self._collect(query, v=version)]
         changes.sort(key=lambda c: (c.version, isinstance(c.record, Edge), c.record.id))
         yield from changes
 
@@ -404,7 +429,8 @@ class Neo4jStore:
         where = "" if kind is None else f" AND n:{cy.node_label(kind)}"
         where += "" if source is None else " AND n.source = $source"
         query = (
-            f"MATCH (n:{cy.ENTITY}) WHERE n.id > $after{where} RETURN {cy.NODE_FIELDS} AS row ORDER BY n.id LIMIT $page"
+            f"MATCH (n:{cy.ENTITY}) WHERE n.id > $after{where} "
+            f"WITH n ORDER BY n.id LIMIT $page RETURN collect({cy.NODE_FIELDS}) AS out"
         )
         for rec in self._pages(query, "id", source=source):
             yield cy.node_from_record(rec)
@@ -415,7 +441,7 @@ class Neo4jStore:
         for k in sorted([EdgeKind(kind)] if kind is not None else EdgeKind, key=lambda k: f"{k.value}|"):
             query = (
                 f"MATCH ()-[r:{cy.rel_types([k])}]->() WHERE r.eid > $after{where} "
-                f"RETURN {cy.EDGE_FIELDS} AS row ORDER BY r.eid LIMIT $page"
+                f"WITH r ORDER BY r.eid LIMIT $page RETURN collect({cy.EDGE_FIELDS}) AS out"
             )
             for rec in self._pages(query, "eid", source=source):
                 yield cy.edge_from_record(rec)
@@ -424,7 +450,7 @@ class Neo4jStore:
         """Keyset pagination: short read queries, nothing held open between pages."""
         after = ""
         while True:
-            rows = [r["row"] for r in self._read(query, after=after, page=_PAGE, **params)]
+            rows = self._collect(query, after=after, page=_PAGE, **params)
             yield from rows
             if len(rows) < _PAGE:
                 return

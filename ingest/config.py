@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import logging
 import tomllib
-import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,9 +29,9 @@ from typing import Any
 from graph.errors import SourceUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore
-from ingest.pipeline import IngestReport, SourceRun, record_run
 from ingest.http import shown_url
-from ingest.sourcefile import is_url
+from ingest.pipeline import IngestReport, SourceRun, record_run
+from ingest.sourcefile import ARCHIVE_ERRORS, is_url
 
 __all__ = ["KINDS", "SourceSpec", "failed_report", "load_config", "run_config", "run_source"]
 
@@ -47,7 +46,7 @@ KINDS: dict[str, tuple[str, str, dict[str, str]]] = {
     "lists": ("ingest.lists", "ingest_lists", {"list": "list_key", "version": "version"}),
 }
 # What a source that cannot be read at all raises.
-WHOLE_SOURCE_ERRORS = (SourceUnavailable, OSError, ValueError, zipfile.BadZipFile, UnicodeDecodeError)
+WHOLE_SOURCE_ERRORS = (SourceUnavailable, OSError, ValueError, UnicodeDecodeError, *ARCHIVE_ERRORS)
 
 
 @dataclass(frozen=True, slots=True)

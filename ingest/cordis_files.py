@@ -31,7 +31,7 @@ from ingest.cordis import SOURCE, Participation, map_participation, map_project,
 from ingest.http import HttpClient
 from ingest.jsonstream import iter_json_records
 from ingest.pipeline import IngestReport, Mapped, SourceRun, load
-from ingest.sourcefile import Member, fetch, list_members, open_text
+from ingest.sourcefile import Member, fetch, guarded, list_members, open_text
 
 __all__ = ["CordisInput", "RawRow", "find_inputs", "ingest_cordis", "read_rows"]
 
@@ -83,16 +83,16 @@ def find_inputs(path: Path) -> CordisInput:
         projects = members[0] if kind == "projects" else None
         orgs = members[0] if kind == "organisations" else None
     if projects is None and orgs is None:
-        raise ValueError(f"{path}: no CORDIS project.csv/json or organization.csv/json in {[m.name for m in members][:10]}")
+        raise ValueError(
+            f"{path}: no CORDIS project.csv/json or organization.csv/json in {[m.name for m in members][:10]}"
+        )
     return CordisInput(projects, orgs)
 
 
 def read_rows(member: Member) -> Iterator[RawRow]:
     """Each row of a CORDIS CSV or JSON file, with its line."""
-    if member.name.lower().endswith(".json"):
-        yield from _json_rows(member)
-    else:
-        yield from _csv_rows(member)
+    rows = _json_rows(member) if member.name.lower().endswith(".json") else _csv_rows(member)
+    return guarded(member, rows)
 
 
 def _json_rows(member: Member) -> Iterator[RawRow]:
@@ -180,7 +180,9 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
         part = map_participation(row.values, run, row.location, index=index, project_dates=dates)
         if not isinstance(part, RecordRejected) and part.edge.dst.rsplit(":", 1)[1] in refused:
             reason = "its project row was quarantined"
-            part = RecordRejected(SOURCE, f"organisation {part.pic} in project {part.edge.dst}", "projectID", reason, row.location)
+            part = RecordRejected(
+                SOURCE, f"organisation {part.pic} in project {part.edge.dst}", "projectID", reason, row.location
+            )
         if isinstance(part, RecordRejected):
             yield part
             continue

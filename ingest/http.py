@@ -34,20 +34,42 @@ from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import requests
 
 from graph.errors import SourceUnavailable
 from graph.settings import Settings, load_settings
 
-__all__ = ["SECRET_NAMES", "HttpClient", "HttpStatusError", "redact", "retry_after_seconds", "safe_url", "shown_url"]
+__all__ = [
+    "DEFAULT_INTERVALS",
+    "SECRET_NAMES",
+    "HttpClient",
+    "HttpStatusError",
+    "redact",
+    "retry_after_seconds",
+    "safe_url",
+    "shown_url",
+]
 
 log = logging.getLogger(__name__)
 
 SECRET_NAMES = frozenset(
-    {"api_key", "apikey", "api-key", "key", "token", "access_token", "client_id", "client-id", "x-api-key",
-     "authorization", "subscription-key", "password", "secret"}
+    {
+        "api_key",
+        "apikey",
+        "api-key",
+        "key",
+        "token",
+        "access_token",
+        "client_id",
+        "client-id",
+        "x-api-key",
+        "authorization",
+        "subscription-key",
+        "password",
+        "secret",
+    }
 )
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 _RETRY_AFTER_STATUS = frozenset({429, 503})
@@ -60,7 +82,14 @@ _RETRY_ERRORS = (
 _SECRET_PARAM = re.compile(
     r"(?i)\b(" + "|".join(re.escape(n) for n in sorted(SECRET_NAMES, key=len, reverse=True)) + r")=([^&\s\"'#]+)"
 )
-_CHUNK = 1 << 16  # what a broken stream loses at most before a resume
+# Seconds between two requests to a host, unless the caller says otherwise.
+DEFAULT_INTERVALS: Mapping[str, float] = {
+    "api.openalex.org": 0.1,  # hard cap 100/s; stay well under
+    "api.ror.org": 0.15,  # 2,000 per 5 minutes with a client id
+    "data.opensanctions.org": 0.2,
+    "cordis.europa.eu": 0.5,
+}
+_CHUNK = 1 << 14  # what a broken stream loses at most before a resume
 
 Params = Mapping[str, Any] | None
 
@@ -82,7 +111,7 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
     return text
 
 
-def _query(url: str, params: Params) -> tuple[tuple[str, str, str, str, str], list[tuple[str, str]]]:
+def _query(url: str, params: Params) -> tuple[SplitResult, list[tuple[str, str]]]:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     query += [(k, str(v)) for k, v in (params or {}).items() if v is not None]
@@ -153,7 +182,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
-        min_interval: float | Mapping[str, float] = 0.0,
+        min_interval: float | Mapping[str, float] | None = None,
         retries: int | None = None,
         backoff: float = 1.0,
         backoff_max: float = 60.0,
@@ -169,7 +198,7 @@ class HttpClient:
         self.cache_ttl = cache_ttl
         self.cache_dir = Path(cache_dir or Path(self.settings.cache_dir) / "http")
         self._sleep, self._clock, self._wall, self._rng = sleep, clock, wall, rng
-        self._interval = min_interval
+        self._interval = DEFAULT_INTERVALS if min_interval is None else min_interval
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
         self._secrets: tuple[str, ...] = ()
@@ -210,8 +239,8 @@ class HttpClient:
             self._last[host] = now
 
     def _backoff(self, attempt: int) -> float:
-        ceiling = min(self.backoff_max, self.backoff * (2**attempt))
-        return ceiling / 2 + self._rng() * ceiling / 2
+        ceiling = min(self.backoff_max, self.backoff * 2.0**attempt)
+        return ceiling / 2 + float(self._rng()) * ceiling / 2
 
     def _check(self, response: requests.Response) -> None:
         """Raise _Retry for a retryable status, HttpStatusError for a fatal one."""
@@ -241,7 +270,9 @@ class HttpClient:
             if attempt == self.retries:
                 break
             delay = self._backoff(attempt) if wait is None else wait
-            log.warning("%s; retry %d/%d in %.1fs: %s", self._clean(last), attempt + 1, self.retries, delay, self._clean(url))
+            log.warning(
+                "%s; retry %d/%d in %.1fs: %s", self._clean(last), attempt + 1, self.retries, delay, self._clean(url)
+            )
             self._sleep(delay)
         raise self._fail(url, f"gave up after {self.retries + 1} attempts, last error: {last}")
 
@@ -339,6 +370,7 @@ class HttpClient:
             self._download_part(url, part, params, headers)
             if sha256 is None or _file_sha256(part) == sha256.lower():
                 os.replace(part, dest)
+                _validator_path(part).unlink(missing_ok=True)
                 return dest
             log.warning("checksum mismatch for %s; downloading again from the start", self._clean(shown))
         part.unlink(missing_ok=True)
@@ -361,16 +393,27 @@ class HttpClient:
             if failures > self.retries:
                 break
             delay = self._backoff(max(0, failures - 1)) if wait is None else wait
-            log.warning("download interrupted at %d bytes (%s); resuming in %.1fs: %s",
-                        _size(part), self._clean(last), delay, self._clean(shown_url(url, params)))
+            log.warning(
+                "download interrupted at %d bytes (%s); resuming in %.1fs: %s",
+                _size(part),
+                self._clean(last),
+                delay,
+                self._clean(shown_url(url, params)),
+            )
             self._sleep(delay)
-        raise self._fail(shown_url(url, params), f"download gave up after {self.retries + 1} attempts without progress, last error: {last}")
+        raise self._fail(
+            shown_url(url, params),
+            f"download gave up after {self.retries + 1} attempts without progress, last error: {last}",
+        )
 
     def _stream_once(self, url: str, part: Path, params: Params, headers: Mapping[str, str] | None) -> None:
         offset = _size(part)
+        validator = _validator_path(part)
         request_headers = {**(headers or {}), "Accept-Encoding": "identity"}
         if offset:
             request_headers["Range"] = f"bytes={offset}-"
+            if validator.exists():  # resume only if the file is unchanged, else the server sends it whole
+                request_headers["If-Range"] = validator.read_text(encoding="utf-8")
         with self.session.get(url, params=params, headers=request_headers, timeout=self.timeout, stream=True) as resp:
             if resp.status_code == 416 and offset:
                 total = _content_range_total(resp.headers.get("Content-Range"))
@@ -380,7 +423,9 @@ class HttpClient:
                 raise _Retry("range not satisfiable; restarting the download")
             self._check(resp)
             if offset and resp.status_code != 206:
-                offset = 0  # the server ignored Range: start again
+                offset = 0  # the server ignored Range, or the file changed: start again
+            if not offset:
+                _remember_validator(validator, resp)
             expected = _expected_total(resp, offset)
             with part.open("r+b" if offset else "wb") as fh:
                 fh.seek(offset)
@@ -390,6 +435,20 @@ class HttpClient:
             size = part.stat().st_size
             if expected is not None and size != expected:
                 raise _Retry(f"truncated body: {size} of {expected} bytes")
+
+
+def _validator_path(part: Path) -> Path:
+    return part.with_name(part.name + ".validator")
+
+
+def _remember_validator(path: Path, resp: requests.Response) -> None:
+    """Keep the strong ETag (or Last-Modified) of a fresh download for If-Range on resume."""
+    etag = resp.headers.get("ETag", "")
+    value = etag if etag and not etag.startswith("W/") else resp.headers.get("Last-Modified", "")
+    if value:
+        path.write_text(value, encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _content_range_total(value: str | None) -> int | None:

@@ -165,7 +165,9 @@ def _v1_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
         value = _opt_text(label.get("label"), f"labels[{i}].label")
         if value is None:
             raise _Bad(f"labels[{i}].label", "missing")
-        names.append({"value": value, "lang": _opt_text(label.get("iso639"), f"labels[{i}].iso639"), "types": ["label"]})
+        names.append(
+            {"value": value, "lang": _opt_text(label.get("iso639"), f"labels[{i}].iso639"), "types": ["label"]}
+        )
     names += [{"value": a, "lang": None, "types": ["alias"]} for a in _strings(raw.get("aliases"), "aliases")]
     names += [{"value": a, "lang": None, "types": ["acronym"]} for a in _strings(raw.get("acronyms"), "acronyms")]
     return names

@@ -30,7 +30,7 @@ from ingest.http import HttpClient
 from ingest.jsonstream import iter_json_records
 from ingest.pipeline import IngestReport, Mapped, SourceRun, load, record_run
 from ingest.ror import SOURCE, map_record
-from ingest.sourcefile import Member, fetch, list_members, open_text, release_version
+from ingest.sourcefile import Member, fetch, guarded, list_members, open_text, release_version
 
 __all__ = ["choose_member", "dump_version", "ingest_ror", "read_dump"]
 
@@ -59,7 +59,7 @@ def dump_version(member: Member, given: str | None = None) -> str:
         return tag
     newest = ""
     with open_text(member) as fh:
-        for rec in iter_json_records(fh):
+        for rec in guarded(member, iter_json_records(fh)):
             admin = rec.value.get("admin") if isinstance(rec.value, dict) else None
             date = ((admin or {}).get("last_modified") or {}).get("date") if isinstance(admin, dict) else None
             if isinstance(date, str) and date > newest:
@@ -85,6 +85,10 @@ class DumpStats:
 
 def read_dump(member: Member, run: SourceRun, store: GraphStore, stats: DumpStats) -> Iterator[Mapped]:
     """Nodes as they are read, then each relationship once (both ends known)."""
+    return guarded(member, _read_dump(member, run, store, stats))
+
+
+def _read_dump(member: Member, run: SourceRun, store: GraphStore, stats: DumpStats) -> Iterator[Mapped]:
     edges: dict[str, Edge] = {}
     with open_text(member) as fh:
         for rec in iter_json_records(fh):
@@ -142,7 +146,9 @@ def ingest_ror(
     stats = DumpStats()
     report = load(store, read_dump(member, run, store, stats), run, batch=batch, progress=progress)
     if stats.dangling:
-        report.notes.append(f"{stats.dangling:,} relationships point at records in neither this dump nor the store; skipped")
+        report.notes.append(
+            f"{stats.dangling:,} relationships point at records in neither this dump nor the store; skipped"
+        )
     if stats.complete and report.failed is None:
         removed = prune_stale_edges(store, stats)
         if removed:

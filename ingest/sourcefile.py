@@ -13,15 +13,30 @@ import io
 import re
 import time
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, TextIO, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from graph.settings import Settings
 from ingest.http import HttpClient, shown_url
 
-__all__ = ["Fetched", "Member", "fetch", "is_url", "list_members", "open_text", "release_version"]
+__all__ = [
+    "ARCHIVE_ERRORS",
+    "Fetched",
+    "Member",
+    "fetch",
+    "guarded",
+    "is_url",
+    "list_members",
+    "open_text",
+    "release_version",
+]
+
+T = TypeVar("T")
+ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 
 _VERSION = re.compile(r"v\d+(?:\.\d+)+(?:-\d{4}-\d{2}-\d{2})?")
 DOWNLOAD_MAX_AGE = 24 * 3600.0
@@ -91,6 +106,8 @@ def list_members(path: Path) -> list[Member]:
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             return [Member(path, info.filename, True) for info in zf.infolist() if not info.is_dir()]
+    if path.suffix.lower() == ".zip":
+        raise ValueError(f"{path}: not a readable zip archive (damaged or truncated?)")
     return [Member(path, path.name)]
 
 
@@ -110,7 +127,7 @@ def open_text(member: Member) -> TextIO:
 class _ZipText(io.TextIOWrapper):
     """Text over a zip member that also closes the archive."""
 
-    def __init__(self, raw: io.BufferedIOBase | zipfile.ZipExtFile, archive: zipfile.ZipFile) -> None:
+    def __init__(self, raw: IO[bytes], archive: zipfile.ZipFile) -> None:
         super().__init__(raw, encoding="utf-8-sig", newline="")
         self._archive = archive
 
@@ -119,6 +136,17 @@ class _ZipText(io.TextIOWrapper):
             super().close()
         finally:
             self._archive.close()
+
+
+def guarded(member: Member, items: Iterator[T]) -> Iterator[T]:
+    """``items``, with a damaged archive reported as ValueError naming the file."""
+    try:
+        yield from items
+    except ARCHIVE_ERRORS as exc:
+        raise ValueError(f"{member.label}: damaged or truncated archive: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        damaged = " (damaged archive?)" if member.in_zip else ""
+        raise ValueError(f"{member.label}: not UTF-8 text{damaged}: {exc}") from exc
 
 
 def release_version(*names: str) -> str | None:

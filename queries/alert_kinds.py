@@ -115,7 +115,17 @@ def _fingerprint(facts: Any) -> str:
 
 
 def _alert(kind: Kind, org: OrgState, key: str, severity: Severity, title: str, facts: Any, **extra: Any) -> Alert:
-    return Alert(alert_id(kind, org.org_id, key), kind.value, org.org_id, org.name, severity.value, title, key, _fingerprint(facts), **extra)
+    return Alert(
+        alert_id(kind, org.org_id, key),
+        kind.value,
+        org.org_id,
+        org.name,
+        severity.value,
+        title,
+        key,
+        _fingerprint(facts),
+        **extra,
+    )
 
 
 # -- designations -------------------------------------------------------------
@@ -134,7 +144,12 @@ def _whose(d: DesignationFact) -> str:
 
 def _designation_details(d: DesignationFact) -> dict[str, Any]:
     keys = ("designation_id", "entity_id", "holder", "relation", "list_key", "list_name", "programme", "authority")
-    extra = {"legal_effect": d.legal_effect, "listed_on": d.listed_on, "delisted_on": d.delisted_on, "source_url": d.source_url}
+    extra = {
+        "legal_effect": d.legal_effect,
+        "listed_on": d.listed_on,
+        "delisted_on": d.delisted_on,
+        "source_url": d.source_url,
+    }
     return {**{k: getattr(d, k) for k in keys}, **extra}
 
 
@@ -143,7 +158,9 @@ def _designated(org: OrgState, d: DesignationFact) -> Alert:
     effect = "legal restriction" if d.legal_effect == "legal_restriction" else "advisory listing"
     title = f"{_whose(d)} newly on {d.list_name} ({effect})" + (f" since {d.listed_on}" if d.listed_on else "")
     details = _designation_details(d)
-    return _alert(Kind.NEWLY_DESIGNATED, org, d.key, designation_severity(d), title, facts, records=d.records, details=details)
+    return _alert(
+        Kind.NEWLY_DESIGNATED, org, d.key, designation_severity(d), title, facts, records=d.records, details=details
+    )
 
 
 def _removed(org: OrgState, before: DesignationFact, now: DesignationFact | None) -> Alert:
@@ -152,7 +169,9 @@ def _removed(org: OrgState, before: DesignationFact, now: DesignationFact | None
     records = now.records if now else before.records
     details = {**_designation_details(now or before), "why": why}
     facts = [before.key, why]
-    return _alert(Kind.DESIGNATION_REMOVED, org, before.key, Severity.INFO, title, facts, records=records, details=details)
+    return _alert(
+        Kind.DESIGNATION_REMOVED, org, before.key, Severity.INFO, title, facts, records=records, details=details
+    )
 
 
 # -- ties ----------------------------------------------------------------------------
@@ -181,7 +200,17 @@ def _new_path(org: OrgState, t: TieFact) -> Alert:
     facts = [t.target, [n for n, _ in t.nodes], [s.kind for s in t.steps], list(t.listings)]
     title = f"new path of {t.hops} hop(s) to designated {t.target_name} (strength {t.strength:.3f}, {t.level})"
     path = tuple(s.text for s in t.steps)
-    return _alert(Kind.NEW_PATH, org, t.target, tie_severity(t), title, facts, path=path, records=t.records, details=_tie_details(t))
+    return _alert(
+        Kind.NEW_PATH,
+        org,
+        t.target,
+        tie_severity(t),
+        title,
+        facts,
+        path=path,
+        records=t.records,
+        details=_tie_details(t),
+    )
 
 
 def _works(pairs: tuple[tuple[str, int], ...]) -> int:
@@ -220,7 +249,9 @@ def _stronger(org: OrgState, t: TieFact, why: list[str]) -> Alert:
     title = f"tie to designated {t.target_name} materially stronger: " + "; ".join(why)
     details = {**_tie_details(t), "why": why}
     path = tuple(s.text for s in t.steps)
-    return _alert(Kind.STRONGER_TIE, org, t.target, tie_severity(t), title, facts, path=path, records=t.records, details=details)
+    return _alert(
+        Kind.STRONGER_TIE, org, t.target, tie_severity(t), title, facts, path=path, records=t.records, details=details
+    )
 
 
 def told_of(t: TieFact) -> Told:

@@ -132,7 +132,10 @@ def _link(member: str, e: Edge, other: Node, judged: JudgedPolicy) -> SameAsFact
         explanation=str(e.props.get("explanation") or ""),
         judgement=judged.decision(e.src, e.dst),
         holds=judged.holds(e),
-        records=(_record(e.id, "SAME_AS", source_of(e.provenance)), _record(other.id, "Organisation", source_of(other.provenance))),
+        records=(
+            _record(e.id, "SAME_AS", source_of(e.provenance)),
+            _record(other.id, "Organisation", source_of(other.provenance)),
+        ),
     )
 
 

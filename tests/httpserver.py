@@ -20,7 +20,8 @@ Use the ``http_server`` fixture (tests/conftest.py) or start one yourself::
 
 A route's replies are served in order; once they are used up, ``handler``
 (a callable ``Seen -> Reply``) answers, or else the last reply repeats.
-Unknown paths get 404. Faults: ``"truncate"`` announces the whole
+Unknown paths get 404. ``Reply.file`` honours ``Range`` (and ``If-Range``
+against its ``ETag``/``Last-Modified`` headers). Faults: ``"truncate"`` announces the whole
 Content-Length, sends ``cut`` bytes (default: half) and closes;
 ``"reset"`` closes with a TCP RST before answering; ``"reset_after"`` sends
 the headers and ``cut`` bytes, then RST. ``delay`` waits before answering.
@@ -118,7 +119,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -129,8 +130,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         parts = urlsplit(self.path)
-        seen = Seen(self.command, parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)),
-                    dict(self.headers.items()), time.monotonic())
+        seen = Seen(
+            self.command,
+            parts.path,
+            dict(parse_qsl(parts.query, keep_blank_values=True)),
+            dict(self.headers.items()),
+            time.monotonic(),
+        )
         owner = self.server.owner
         owner.requests.append(seen)
         route = owner.routes.get(parts.path)
@@ -140,7 +146,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.fault == "reset":
             self._reset()
             return
-        status, body, headers = _ranged(reply, self.headers.get("Range"))
+        status, body, headers = _ranged(reply, self.headers.get("Range"), self.headers.get("If-Range"))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -166,13 +172,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.connection.close()
 
 
-def _ranged(reply: Reply, header: str | None) -> tuple[int, bytes, dict[str, str]]:
+def _ranged(reply: Reply, header: str | None, if_range: str | None) -> tuple[int, bytes, dict[str, str]]:
     headers = dict(reply.headers)
     if reply.ranges:
         headers["Accept-Ranges"] = "bytes"
     if not (reply.ranges and header and header.startswith("bytes=") and reply.status == 200):
         return reply.status, reply.body, headers
-    first, _, last = header[len("bytes="):].partition("-")
+    if if_range is not None and if_range not in (headers.get("ETag"), headers.get("Last-Modified")):
+        return reply.status, reply.body, headers  # changed since: the whole new body
+    first, _, last = header[len("bytes=") :].partition("-")
     total = len(reply.body)
     start = int(first or 0)
     end = min(int(last), total - 1) if last else total - 1
@@ -198,7 +206,9 @@ class HttpTestServer:
     def start(self) -> HttpTestServer:
         self._server = _Server(("127.0.0.1", 0), _RequestHandler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="http-test-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="http-test-server", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -51,9 +51,18 @@ def test_edge_id_kind() -> None:
 
 def test_node_row_holds_tokens_of_every_name() -> None:
     n = org("test:x", "Nanjing University", names=[{"value": "南京大学"}], aliases=["NJU"])
-    row = cy.node_row(n, "h", 3)
+    row = cy.node_row(n, "h")
     assert row["tokens"].split() == ["nanjing", "university", "南", "京", "大", "学", "南京", "京大", "大学", "nju"]
-    assert (row["version"], row["hash"], row["kind"]) == (3, "h", "Organisation")
+    assert (row["hash"], row["kind"]) == ("h", "Organisation")
+    assert set(row) == set(cy.NODE_COLUMNS)
+
+
+def test_columns_and_set_clause() -> None:
+    rows = [{"a": 1, "b": None}, {"a": 2, "b": "x"}]
+    assert cy.columns(rows, ["a", "b"]) == {"a": [1, 2], "b": [None, "x"]}
+    assert cy.set_all("r", ["a", "b"]) == "r.a = $c.a[i], r.b = $c.b[i], r.version = $version"
+    with pytest.raises(AssertionError):
+        cy.set_all("r", ["a = 1 DETACH DELETE r //"])
 
 
 @settings(derandomize=True, max_examples=50)
@@ -64,12 +73,12 @@ def test_node_row_holds_tokens_of_every_name() -> None:
 )
 def test_rows_round_trip(props: dict[str, object], start: str | None, key: str) -> None:
     n = Node("test:n", NodeKind.PROJECT, "P", org("test:n").provenance, props)
-    assert cy.node_from_record(cy.node_row(n, "h", 1)) == n
+    assert cy.node_from_record(cy.node_row(n, "h")) == n
     e = Edge(EdgeKind.FUNDED_BY, "test:a", "test:b", n.provenance, key, start, None, props)
-    row = cy.edge_row(e, "h", 1)
-    assert None not in row["p"].values()
-    rec = {**dict.fromkeys(("start_date", "end_date")), **row["p"], "kind": e.kind.value, "src": e.src, "dst": e.dst}
-    assert cy.edge_from_record(rec) == e
+    row = cy.edge_row(e, "h")
+    assert set(row) == {"src", "dst", *cy.EDGE_COLUMNS}
+    assert (row["lo"], row["hi"]) == ((start + "-01-01")[:10] if start else None, None)
+    assert cy.edge_from_record({**row, "kind": e.kind.value}) == e
 
 
 def test_unreachable_or_foreign_uri_is_a_store_error_without_secrets(caplog: pytest.LogCaptureFixture) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 
@@ -21,16 +22,17 @@ SHOW_REJECTED = 5
 
 
 class RateLine:
-    """A records-and-rate line on stderr, redrawn at most twice a second."""
+    """A records-and-rate line on stderr (a terminal only), redrawn at most twice a second."""
 
     def __init__(self, label: str) -> None:
         self.label, self.done, self.started = label, 0, time.monotonic()
         self._shown = 0.0
+        self.live = sys.stderr.isatty()
 
     def __call__(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
-        if now - self._shown >= 0.5:
+        if self.live and now - self._shown >= 0.5:
             self._shown = now
             rate = self.done / max(now - self.started, 1e-9)
             click.echo(f"\r{self.label}: {self.done:,} records, {rate:,.0f}/s   ", nl=False, err=True)
@@ -67,7 +69,9 @@ def _run(store: str | None, source: str, location: str, ingest: Callable[..., In
 
 @click.command("ror")
 @click.argument("path_or_url")
-@click.option("--version", "version", default=None, help="Dataset version (default: from the file name, e.g. v1.55-2024-10-31).")
+@click.option(
+    "--version", "version", default=None, help="Dataset version (default: from the file name, e.g. v1.55-2024-10-31)."
+)
 @store_option
 def ror(path_or_url: str, version: str | None, store: str | None) -> None:
     """Ingest a ROR dump: .json (v1 or v2 records), the release .zip, or a URL to either."""
@@ -100,7 +104,13 @@ def _ingest_all(handle: GraphStore, config: str, settings: Settings) -> list[Ing
 
 
 @click.command("all")
-@click.option("--config", "config", required=True, type=click.Path(exists=True, dir_okay=False), help="TOML file listing [[source]] entries.")
+@click.option(
+    "--config",
+    "config",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="TOML file listing [[source]] entries.",
+)
 @store_option
 def ingest_all(config: str, store: str | None) -> None:
     """Ingest every source listed in a config file, in order; exits non-zero if any source failed entirely."""

@@ -11,8 +11,16 @@ from ingest.pipeline import run_log
 
 __all__ = ["sources"]
 
-_COLUMNS = (("started_at", 20), ("source", 18), ("dataset_version", 22), ("read", 10), ("written", 10),
-            ("rejected", 9), ("elapsed", 8), ("status", 6))
+_COLUMNS = (
+    ("started_at", 20),
+    ("source", 18),
+    ("dataset_version", 22),
+    ("read", 10),
+    ("written", 10),
+    ("rejected", 9),
+    ("elapsed", 8),
+    ("status", 6),
+)
 
 
 def _row(run: dict[str, object]) -> dict[str, object]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 
-from graph.resolve.acronyms import looks_like_acronym
-from graph.resolve.countries import country_code_of, normalise_country
-from graph.resolve.names import analyse, raw_words
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
-__all__ = ["ORG_WORDS", "Role", "country_segment", "segments", "spans", "structural_role"]
+from graph.resolve.acronyms import looks_like_acronym
+from graph.resolve.countries import country_code_of, country_names, normalise_country
+from graph.resolve.names import analyse, is_legal_form, raw_words
+
+__all__ = ["ORG_WORDS", "Role", "country_segment", "near_country", "segments", "spans", "structural_role"]
 
 _SPLIT = re.compile(r"\s*(?:[,;|\(\)\[\]]|\s/\s|\s[-–—]\s|\s[–—]|[–—]\s)\s*")
 ORG_WORDS = frozenset(
@@ -34,6 +37,7 @@ class Role:
     CITY = "city"
     ADDRESS = "address"
     ACRONYM = "acronym"
+    LEGAL = "legal form"
     ORGLIKE = "org-like"  # names an organisation or a sub-unit
     OTHER = "other"
 
@@ -61,12 +65,24 @@ def country_segment(text: str) -> str | None:
     return country_code_of(stripped)
 
 
+def near_country(text: str) -> str | None:
+    """ISO-2 code of a misspelt country name ("Fnland", "Untied States", "Chia"); 4+ letters only."""
+    key = " ".join(raw_words(text))
+    if len(key) < 4:
+        return None
+    limit = 2 if len(key) >= 10 else 1
+    found = process.extractOne(key, list(country_names()), scorer=OSA.distance, score_cutoff=limit)
+    return country_names()[found[0]] if found else None
+
+
 def structural_role(text: str, cities: set[str], city_key: str) -> str:
     """Role of a segment judged by its form alone (not by which organisation it names)."""
     if country_segment(text):
         return Role.COUNTRY
     if city_key and city_key in cities:
         return Role.CITY
+    if is_legal_form(text):
+        return Role.LEGAL
     if looks_like_acronym(text):
         return Role.ACRONYM
     if set(analyse(text).tokens) & ORG_WORDS:

@@ -41,8 +41,8 @@ class NameIndex:
         self.cities: set[str] = set()
         self.word_stems: dict[str, str] = {}
         for i, p in enumerate(self.profiles):
-            for n in p.names:
-                self.word_stems.update(zip(n.form.words, n.form.tokens, strict=False))
+            for name in p.names:
+                self.word_stems.update(zip(name.form.words, name.form.tokens, strict=False))
             toks = frozenset(t for n in p.names for t in n.form.tokens)
             self.tokens.append(toks)
             for t in toks:
@@ -62,6 +62,7 @@ class NameIndex:
         self._log_n = math.log(1 + n)
         self._weights = {t: math.log(1 + n / len(ids)) for t, ids in self.postings.items()}
         self._delete_map: dict[str, list[str]] | None = None
+        self._rare_typo: dict[str, bool] = {}
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -81,13 +82,27 @@ class NameIndex:
         """Whether the token occurs in any indexed name or city (then it is never 'corrected')."""
         return token in self.postings or token in self.city_tokens
 
+    def correctable(self, token: str) -> bool:
+        """May this query token be read as a typo? Unknown tokens may; so may a token seen only once
+        when it is one edit from a common word held by at least 50 organisations ("insitute")."""
+        if token in self.city_tokens:
+            return False
+        df = self.df(token)
+        if df == 0:
+            return True
+        if df > 1 or len(token) < 6:
+            return False
+        if token not in self._rare_typo:
+            self.corrections("")  # builds the deletion map
+            near = self._near(token, 1)
+            self._rare_typo[token] = any(self.df(t) >= 50 for t in near if t != token)
+        return self._rare_typo[token]
+
     def df(self, token: str) -> int:
         return len(self.postings.get(token, ()))
 
     def corrections(self, token: str) -> list[str]:
         """Known tokens within one edit (two for long tokens) of an unknown token."""
-        if len(token) < 4 or not token.isascii() or self.known(token):
-            return []
         if self._delete_map is None:
             dm: dict[str, list[str]] = defaultdict(list)
             for t in {*self.postings, *self.word_stems}:
@@ -96,6 +111,8 @@ class NameIndex:
                     for d in _deletes(t):
                         dm[d].append(t)
             self._delete_map = dict(dm)
+        if len(token) < 4 or not token.isascii() or self.known(token):
+            return []
         limit = 2 if len(token) >= 10 else 1
         if len(token) == 4:
             return sorted(t for t in self._near(token, 1) if t[0] == token[0])
@@ -108,11 +125,12 @@ class NameIndex:
         near = (t for t in found if OSA.distance(token, t, score_cutoff=limit) <= limit)
         return sorted({self.word_stems.get(t, t) for t in near})
 
-    def candidates(self, form: NameForm, limit: int = 25) -> list[int]:
+    def candidates(self, form: NameForm, limit: int = 25, *, typos: bool = True) -> list[int]:
         """Positions of the profiles most likely to carry this name."""
         tokens = list(form.tokens)
-        for t in form.tokens:
-            tokens.extend(self.corrections(t))
+        for t, w in zip(form.tokens, form.words or form.tokens, strict=False):
+            if typos and not self.known(t):
+                tokens.extend(self.corrections(t) or self.corrections(w))
         present = [t for t in dict.fromkeys(tokens) if t in self.postings]
         if not present:
             return []

@@ -14,14 +14,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance
 from graph.resolve.features import normalise_ids, profile_of
-from graph.resolve.judgements import JudgedPolicy, all_current, fingerprint, judged_policy
+from graph.resolve.judgements import JudgedPolicy, Judgement, all_current, fingerprint, judged_policy, record
 from graph.resolve.matcher import Candidate, Query, Resolver
+from graph.resolve.score import MATCH, band_of
 from graph.store import GraphStore
 
 __all__ = [
@@ -31,9 +32,13 @@ __all__ = [
     "SOURCE",
     "Link",
     "LinkReport",
+    "ReviewItem",
     "build_resolver",
+    "decide_link",
     "effective_links",
+    "judge",
     "link",
+    "links_for_review",
     "lookup",
     "query_of",
 ]
@@ -120,7 +125,9 @@ def query_of(node: Node) -> Query:
     profile = profile_of(node)
     names = tuple(n.form.text for n in profile.names if n.form.text != node.name)
     ids = normalise_ids(node.id, node.props.get("ids") if isinstance(node.props.get("ids"), Mapping) else None)
-    return Query(text=node.name, country=profile.country, names=names, ids=ids, exclude=frozenset({node.id}))
+    return Query(
+        text=node.name, country=profile.country, names=names, ids=ids, exclude=frozenset({node.id}), strict=True
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +145,26 @@ def _edge(src: str, c: Candidate, at: str) -> Edge:
     return Edge(EdgeKind.SAME_AS, src, c.id, prov, props=props)
 
 
-def _chosen(candidates: list[Candidate]) -> list[Candidate]:
-    """The match if any, else the best possible one (for review)."""
-    return [c for c in candidates[:1] if c.band in ("match", "possible")]
+SUBUNIT_NOTE = "a sub-unit is named: the record is not this organisation itself (for review)"
+
+
+def decide_link(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The link to store for a record: its match, else its best possible (for review), else none.
+
+    Stricter than screening, because a designation linked to the wrong
+    organisation stigmatises it: a record naming a sub-unit ("Academy of
+    Military Medical Sciences, Institute of Toxicology") links to the parent
+    only as ``possible``; acronym-only candidates are not stored as possible.
+    """
+    if not candidates or candidates[0].band == "none":
+        return None
+    best = candidates[0]
+    if best.method == "subunit":
+        score = min(best.score, MATCH - 0.01)
+        return replace(best, score=score, band=band_of(score), explanation=f"{best.explanation}; {SUBUNIT_NOTE}")
+    if best.band == "possible" and best.method == "acronym":
+        return None
+    return best
 
 
 def link(
@@ -160,8 +184,9 @@ def link(
         if _prefix(node.id) not in wanted:
             continue
         considered += 1
-        for c in _chosen(resolver.resolve(query_of(node), limit=3)):
-            edge = _edge(node.id, c, at)
+        chosen = decide_link(resolver.resolve(query_of(node), limit=3))
+        if chosen is not None and chosen.band != "none":
+            edge = _edge(node.id, chosen, at)
             new[edge.id] = edge
     for j in judged_policy(store).same_pairs():
         src, dst = (j.a, j.b) if _prefix(j.a) in wanted else (j.b, j.a)
@@ -186,6 +211,34 @@ def link(
         report.removed,
     )
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A stored SAME_AS link with its current judgement, for review."""
+
+    edge: Edge
+    judgement: str | None
+    holds: bool
+
+
+def links_for_review(store: GraphStore, *, band: str | None = None, source: str | None = SOURCE) -> list[ReviewItem]:
+    """SAME_AS links (those written by the linker by default), optionally of one band, strongest first."""
+    policy = judged_policy(store)
+    items = [
+        ReviewItem(e, policy.decision(e.src, e.dst), policy.holds(e))
+        for e in store.iter_edges(kind=EdgeKind.SAME_AS, source=source)
+        if band is None or e.props.get("band") == band
+    ]
+    return sorted(items, key=lambda i: (-float(i.edge.props.get("score", 0.0)), i.edge.id))
+
+
+def judge(store: GraphStore, a: str, b: str, decision: str, *, by: str, why: str, at: str | None = None) -> Judgement:
+    """Record an analyst's judgement on two stored organisations (both must exist)."""
+    missing = [x for x in (a, b) if store.get_node(x) is None]
+    if missing:
+        raise ValueError(f"not in the store: {', '.join(missing)}")
+    return record(store, a, b, decision, by=by, why=why, at=at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,17 @@ from anyascii import anyascii
 
 from graph.text import fold
 
-__all__ = ["NameForm", "analyse", "clean", "is_cjk_char", "raw_words", "stem"]
+__all__ = [
+    "GENERIC_WORDS",
+    "STOPWORDS",
+    "NameForm",
+    "analyse",
+    "clean",
+    "is_cjk_char",
+    "is_legal_form",
+    "raw_words",
+    "stem",
+]
 
 _STEMS: dict[str, list[str]] = {
     "university": (
@@ -63,6 +73,8 @@ _STEMS: dict[str, list[str]] = {
     "international": "intl".split(),
     "environment": "environmental environ".split(),
     "management": "mgmt".split(),
+    "china": ["chinese"],
+    "russia": ["russian"],
     "first": ["1st"],
     "second": ["2nd"],
     "third": ["3rd"],
@@ -74,6 +86,21 @@ _STEM_OF = {variant: stem for stem, variants in _STEMS.items() for variant in (s
 STOPWORDS = frozenset(
     "of the for and at in on to an de del della delle dei di du des la le les el los las der die das dem den "
     "und fur zur zum et da do dos named after imeni im na von van".split()
+)
+
+# Words that name a kind of organisation, a field or a generic quality: a short name made only
+# of these ("Institute of Biophysics", "Central Hospital") says nothing about where it is.
+GENERIC_WORDS = frozenset(
+    "university institute academy college school hospital center laboratory department faculty division "
+    "office bureau agency ministry council foundation association society company corporation station "
+    "national state central international federal general public higher applied advanced basic clinical "
+    "regional municipal provincial research science technology engineering medical physics chemistry "
+    "biology mathematics economics information communication environment management agriculture "
+    "biophysics biochemistry geology geophysics genetics ecology astronomy history archaeology philosophy "
+    "law education health high cancer oncology pediatrics psychiatry neurology surgery pharmacy veterinary "
+    "material energy nuclear space water food forestry marine social political language literature art "
+    "music design architecture business finance trade industry industrial molecular cell microbiology "
+    "immunology epidemiology hygiene toxicology statistics development innovation".split()
 )
 
 # Legal forms, stripped from the start or end of a name (as folded word sequences).
@@ -107,10 +134,13 @@ _LEGAL = [
     "corporation plc gmbh ggmbh ag kg ev sa sas sarl spa srl bv nv oy asa aps sl sro kft zrt co".split(),
 ]
 _LEGAL_SEQS = sorted((tuple(p.split()) for p in _LEGAL), key=len, reverse=True)
+# Only these one-word forms are also stripped from the front (Russian usage: "JSC Gidropribor").
+_PREFIX_FORMS = frozenset("jsc ojsc pjsc cjsc fsue fgup fgbu fgbun fgbou ooo oao zao pao llc".split())
 _LEGAL_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 _LEGAL_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _LEGAL_SEQS:
-    _LEGAL_BY_FIRST.setdefault(_seq[0], []).append(_seq)
+    if len(_seq) > 1 or _seq[0] in _PREFIX_FORMS:
+        _LEGAL_BY_FIRST.setdefault(_seq[0], []).append(_seq)
     _LEGAL_BY_LAST.setdefault(_seq[-1], []).append(_seq)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _APOSTROPHES = str.maketrans("", "", "'’‘`´ʼ")
@@ -178,6 +208,17 @@ def stem(word: str) -> str:
     if base.isascii():
         base = base.replace("ae", "a").replace("oe", "o").replace("ue", "u")
     return base
+
+
+def is_legal_form(text: str) -> bool:
+    """True when the text is only a legal form ("Co., Ltd.", "JSC", "Corporation")."""
+    words = raw_words(text)
+    while words:
+        seq = next((q for q in _LEGAL_SEQS if tuple(words[: len(q)]) == q), None)
+        if seq is None:
+            return False
+        words = words[len(seq) :]
+    return bool(raw_words(text))
 
 
 def _strip_legal(words: list[str]) -> list[str]:

@@ -97,7 +97,9 @@ def test_real_json_extract_loads(embedded_store: GraphStore, cfg: Settings, real
     assert roles.count("coordinator") == len(projects)
     uk = embedded_store.get_node("cordis:pic:999920330")
     assert uk is not None and uk.props["country"] == "GB" and uk.props["ids"] == {"pic": "999920330"}
-    countries = {n.props["country"] for n in embedded_store.iter_nodes(source="cordis") if n.kind.value == "Organisation"}
+    countries = {
+        n.props["country"] for n in embedded_store.iter_nodes(source="cordis") if n.kind.value == "Organisation"
+    }
     assert "GR" in countries and not {"EL", "UK"} & countries
 
 
@@ -151,7 +153,7 @@ def test_bad_rows_are_quarantined_and_the_rest_loads(
 def test_multiline_text_and_line_numbers(embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path) -> None:
     projects, _orgs = real
     rows = [dict(p) for p in projects[:4]]
-    rows[1]["objective"] = "first line\nsecond; line\n\nwith \"quotes\""
+    rows[1]["objective"] = 'first line\nsecond; line\n\nwith "quotes"'
     rows[3]["endDate"] = "not a date"
     text = as_csv(rows, PROJECT_COLUMNS)
     (tmp_path / "project.csv").write_text(text, encoding="utf-8")
@@ -163,16 +165,29 @@ def test_multiline_text_and_line_numbers(embedded_store: GraphStore, cfg: Settin
 
 
 def _row(pic: int, name: str, updated: str, project: int = 1) -> dict[str, Any]:
-    return {"projectID": project, "organisationID": pic, "name": name, "contentUpdateDate": updated, "country": "EL",
-            "SME": "true", "role": "participant", "ecContribution": "1.234,5", "order": 1}
+    return {
+        "projectID": project,
+        "organisationID": pic,
+        "name": name,
+        "contentUpdateDate": updated,
+        "country": "EL",
+        "SME": "true",
+        "role": "participant",
+        "ecContribution": "1.234,5",
+        "order": 1,
+    }
 
 
 @seed(20261122)
 @settings(max_examples=50, deadline=None, derandomize=True)
 @given(order=st.permutations(range(4)))
 def test_latest_row_wins_whatever_the_order(order: list[int]) -> None:
-    rows = [_row(7, "OLD NAME", "2019-01-01 00:00:00", 1), _row(7, "NEWEST NAME", "2023-05-01 10:00:00", 2),
-            _row(7, "MIDDLE NAME", "2021-01-01 00:00:00", 3), _row(8, "OTHER", "2020-01-01 00:00:00", 4)]
+    rows = [
+        _row(7, "OLD NAME", "2019-01-01 00:00:00", 1),
+        _row(7, "NEWEST NAME", "2023-05-01 10:00:00", 2),
+        _row(7, "MIDDLE NAME", "2021-01-01 00:00:00", 3),
+        _row(8, "OTHER", "2020-01-01 00:00:00", 4),
+    ]
     winners: dict[str, Any] = {}
     names: dict[str, dict[str, None]] = {}
     for index in order:
@@ -190,7 +205,7 @@ def test_latest_row_wins_whatever_the_order(order: list[int]) -> None:
 
 @seed(20261122)
 @settings(max_examples=200, deadline=None, derandomize=True)
-@given(value=st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False), comma=st.booleans())
+@given(value=st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False), comma=st.booleans())
 def test_parse_money_reads_comma_or_dot_decimals(value: Any, comma: bool) -> None:
     text = str(value)
     if comma:
@@ -200,8 +215,16 @@ def test_parse_money_reads_comma_or_dot_decimals(value: Any, comma: bool) -> Non
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("", None), ("960619,95", 960619.95), ("528340.97", 528340.97), ("1.234.567,89", 1234567.89),
-     ("1,234,567.89", 1234567.89), (0, 0.0), (12.5, 12.5), ("1 000", 1000.0)],
+    [
+        ("", None),
+        ("960619,95", 960619.95),
+        ("528340.97", 528340.97),
+        ("1.234.567,89", 1234567.89),
+        ("1,234,567.89", 1234567.89),
+        (0, 0.0),
+        (12.5, 12.5),
+        ("1 000", 1000.0),
+    ],
 )
 def test_parse_money_examples(text: Any, expected: float | None) -> None:
     assert parse_money(text, "x") == expected
@@ -224,7 +247,9 @@ def test_parse_date_forms() -> None:
             parse_date(bad, "startDate")
 
 
-def test_json_variant_with_a_malformed_record(embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path) -> None:
+def test_json_variant_with_a_malformed_record(
+    embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path
+) -> None:
     projects, _orgs = real
     rng = random.Random(3)
     lines = ["[" + json.dumps(projects[0])] + [json.dumps(p) for p in projects[1:]]
@@ -236,3 +261,26 @@ def test_json_variant_with_a_malformed_record(embedded_store: GraphStore, cfg: S
     assert rejected.field == "json" and rejected.location == f"project.json:{bad + 1}"
     assert "malformed JSON" in rejected.reason
     assert embedded_store.counts().nodes == {"Project": len(projects) - 1}
+
+
+def test_newer_release_updates_changed_facts(
+    embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path
+) -> None:
+    projects, orgs = real
+    ingest_cordis(embedded_store, str(SHARED / "cordis"), settings=cfg)
+    projects = [dict(p) for p in projects]
+    orgs = [dict(o) for o in orgs]
+    projects[0].update(status="CLOSED", contentUpdateDate="2024-05-02 10:00:00")
+    first = orgs[0]
+    first.update(ecContribution=4242.5, name=first["name"] + " RENAMED", contentUpdateDate="2024-05-02 10:00:00")
+    report = ingest_cordis(
+        embedded_store, str(csv_zip(tmp_path / "cordis-h2020projects-csv.zip", projects, orgs)), settings=cfg
+    )
+    assert report.dataset_version == "H2020-2024-05-02"
+    project = embedded_store.get_node(f"cordis:project:{projects[0]['id']}")
+    assert project is not None and project.props["status"] == "CLOSED"
+    org = embedded_store.get_node(f"cordis:pic:{first['organisationID']}")
+    assert org is not None and org.name.endswith(" RENAMED")
+    edge = next(e for e in embedded_store.edges_of(org.id) if e.dst == f"cordis:project:{first['projectID']}")
+    assert edge.props["ec_contribution"] == 4242.5
+    assert embedded_store.counts().edges == {"PARTICIPATED_IN": len(orgs)}

@@ -67,7 +67,9 @@ def test_503_retry_after_http_date_is_honoured(http_server: HttpTestServer, tmp_
     assert fake.sleeps == [pytest.approx(42.0, abs=1.0)]
 
 
-def test_500s_back_off_exponentially_with_jitter(http_server: HttpTestServer, client: HttpClient, fake: FakeTime) -> None:
+def test_500s_back_off_exponentially_with_jitter(
+    http_server: HttpTestServer, client: HttpClient, fake: FakeTime
+) -> None:
     http_server.route("/x", [Reply(500), Reply(502), Reply(500), Reply.json("done")])
     assert client.get_json(http_server.url("/x"), ttl=0) == "done"
     # rng() = 0.5: each delay is 3/4 of the ceiling 1, 2, 4 s.
@@ -80,7 +82,12 @@ def test_truncated_body_and_connection_reset_are_retried(
     body = {"results": list(range(500))}
     http_server.route(
         "/x",
-        [Reply.json(body, fault="truncate"), Reply(fault="reset"), Reply.json(body, fault="reset_after"), Reply.json(body)],
+        [
+            Reply.json(body, fault="truncate"),
+            Reply(fault="reset"),
+            Reply.json(body, fault="reset_after"),
+            Reply.json(body),
+        ],
     )
     assert client.get_json(http_server.url("/x"), ttl=0) == body
     assert len(http_server.hits("/x")) == 4
@@ -124,7 +131,9 @@ def test_long_retry_after_gives_up_at_once(http_server: HttpTestServer, client: 
 
 def test_rate_limit_spaces_requests_per_host(http_server: HttpTestServer, tmp_path: Path, fake: FakeTime) -> None:
     settings = load_settings(env={}, cache_dir=str(tmp_path))
-    client = HttpClient(settings, sleep=fake.sleep, clock=fake.clock, min_interval={f"127.0.0.1:{http_server.port}": 0.25})
+    client = HttpClient(
+        settings, sleep=fake.sleep, clock=fake.clock, min_interval={f"127.0.0.1:{http_server.port}": 0.25}
+    )
     http_server.route("/x", [Reply.json(1)])
     for _ in range(3):
         client.get_json(http_server.url("/x"), ttl=0)
@@ -169,9 +178,9 @@ def test_download_resumes_through_every_fault(http_server: HttpTestServer, clien
     http_server.route(
         "/dump.zip",
         [
-            Reply.file(DATA, fault="truncate", cut=2 * 65536),
+            Reply.file(DATA, fault="truncate", cut=8 * 16384),
             Reply(429, headers={"Retry-After": "3"}),
-            Reply.file(DATA, fault="reset_after", cut=3 * 65536),
+            Reply.file(DATA, fault="reset_after", cut=12 * 16384),
             Reply(fault="reset"),
             Reply(500),
             Reply.file(DATA),
@@ -182,10 +191,10 @@ def test_download_resumes_through_every_fault(http_server: HttpTestServer, clien
     assert path.read_bytes() == DATA
     ranges = [r.headers.get("Range") for r in http_server.hits("/dump.zip")]
     assert ranges[0] is None
-    # The client keeps whole 64 KiB chunks received before a break and resumes after them.
+    # The client keeps whole 16 KiB chunks received before a break and resumes after them.
     assert ranges[1] == "bytes=131072-"
     # A reset may drop bytes in flight, but the resume point never goes back.
-    offsets = [int(r[len("bytes="):-1]) for r in ranges[1:]]
+    offsets = [int(r[len("bytes=") : -1]) for r in ranges[1:]]
     assert offsets == sorted(offsets) and offsets[-1] > 131072
     assert not (tmp_path / "d" / "dump.zip.part").exists()
     assert all(r.headers["Accept-Encoding"] == "identity" for r in http_server.hits("/dump.zip"))
@@ -195,10 +204,31 @@ def test_download_resumes_through_every_fault(http_server: HttpTestServer, clien
     assert len(http_server.requests) == before
 
 
-def test_download_restarts_when_range_is_ignored(http_server: HttpTestServer, client: HttpClient, tmp_path: Path) -> None:
+def test_download_restarts_when_range_is_ignored(
+    http_server: HttpTestServer, client: HttpClient, tmp_path: Path
+) -> None:
     http_server.route("/f", [Reply(200, DATA, fault="truncate"), Reply(200, DATA)])
     path = client.download(http_server.url("/f"), tmp_path / "f.bin")
     assert path.read_bytes() == DATA
+
+
+def test_resume_sends_if_range_and_restarts_when_the_file_changed(
+    http_server: HttpTestServer, client: HttpClient, tmp_path: Path
+) -> None:
+    newer = DATA[::-1]
+    http_server.route(
+        "/f",
+        [
+            Reply.file(DATA, headers={"ETag": '"v1"'}, fault="truncate", cut=4 * 16384),
+            Reply.file(DATA, headers={"ETag": '"v1"'}, fault="truncate", cut=4 * 16384),
+            Reply.file(newer, headers={"ETag": '"v2"'}),
+        ],
+    )
+    path = client.download(http_server.url("/f"), tmp_path / "f.bin")
+    hits = http_server.hits("/f")
+    assert [h.headers.get("If-Range") for h in hits] == [None, '"v1"', '"v1"']
+    assert path.read_bytes() == newer  # not a splice of two versions
+    assert not (tmp_path / "f.bin.part.validator").exists()
 
 
 def test_download_checksum_mismatch_fails(http_server: HttpTestServer, client: HttpClient, tmp_path: Path) -> None:

@@ -47,15 +47,18 @@ def test_cli_list_option_and_user_config(tmp_path: Path) -> None:
     if not MIEU.exists():
         pytest.skip(f"real extract not present: {MIEU}")
     config = tmp_path / "mine.toml"
-    config.write_text('[lists.my_meu]\nname = "My MEU copy"\nlegal_effect = "legal_restriction"\nof_concern = true\n'
-                      "weight = 0.25\n", encoding="utf-8")
+    config.write_text(
+        '[lists.my_meu]\nname = "My MEU copy"\nlegal_effect = "legal_restriction"\nof_concern = true\nweight = 0.25\n',
+        encoding="utf-8",
+    )
     code, out = _run(tmp_path, str(MIEU), "--list", "my_meu", "--lists-config", str(config), "--version", "v7")
     assert code == 0, out
     with EmbeddedStore(tmp_path / "cli.db") as store:
         designations = list(store.iter_nodes(kind=NodeKind.DESIGNATION))
     assert len(designations) == 13
     assert {(d.props["list"], d.props["list_name"], d.props["weight"]) for d in designations} == {
-        ("my_meu", "My MEU copy", 0.25)}
+        ("my_meu", "My MEU copy", 0.25)
+    }
     assert {d.provenance.dataset_version for d in designations} == {"v7"}
 
 
@@ -76,15 +79,21 @@ def test_cli_refuses_an_unknown_format_and_fails_on_a_broken_file(tmp_path: Path
 def test_a_url_is_fetched_through_retries_429_and_500(tmp_path: Path, http_server: HttpTestServer) -> None:
     if not MIEU.exists():
         pytest.skip(f"real extract not present: {MIEU}")
-    http_server.route("/datasets/us_bis_mieu/mieu.csv", [
-        Reply(429, headers={"Retry-After": "7"}),
-        Reply(500),
-        Reply.file(MIEU.read_bytes(), headers={"Content-Type": "text/csv"}),
-    ])
+    http_server.route(
+        "/datasets/us_bis_mieu/mieu.csv",
+        [
+            Reply(429, headers={"Retry-After": "7"}),
+            Reply(500),
+            Reply.file(MIEU.read_bytes(), headers={"Content-Type": "text/csv"}),
+        ],
+    )
     sleeps: list[float] = []
     settings = load_settings(cache_dir=str(tmp_path / "cache"))
     url = http_server.url("/datasets/us_bis_mieu/mieu.csv")
-    with EmbeddedStore(tmp_path / "url.db") as store, HttpClient(settings, source="lists", sleep=sleeps.append) as client:
+    with (
+        EmbeddedStore(tmp_path / "url.db") as store,
+        HttpClient(settings, source="lists", sleep=sleeps.append) as client,
+    ):
         report = ingest_lists(store, url, settings=settings, client=client)
         designations = list(store.iter_nodes(kind=NodeKind.DESIGNATION))
     assert report.failed is None and report.location == url

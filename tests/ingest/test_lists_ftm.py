@@ -42,8 +42,15 @@ def _line(entity: dict[str, Any]) -> str:
 
 
 def _sanction(sid: str, target: str, **props: list[str]) -> str:
-    return _line({"id": sid, "schema": "Sanction", "properties": {"entity": [target], **props},
-                  "datasets": ["eu_fsf"], "target": False})
+    return _line(
+        {
+            "id": sid,
+            "schema": "Sanction",
+            "properties": {"entity": [target], **props},
+            "datasets": ["eu_fsf"],
+            "target": False,
+        }
+    )
 
 
 def _enriched(real_lines: list[str]) -> list[str]:
@@ -51,15 +58,34 @@ def _enriched(real_lines: list[str]) -> list[str]:
     irgc = json.loads(next(line for line in real_lines if IRGC in line))
     address_key = irgc["properties"]["addressEntity"][0]
     return [
-        _sanction("eu-fsf-sanction-irgc", IRGC, program=["IRN"], startDate=["2012-03-23"],
-                  reason=["Involved in nuclear or ballistic missile activities"], authority=["Council of the EU"],
-                  sourceUrl=["https://eur-lex.europa.eu/eli/reg/2012/267/oj"]),
+        _sanction(
+            "eu-fsf-sanction-irgc",
+            IRGC,
+            program=["IRN"],
+            startDate=["2012-03-23"],
+            reason=["Involved in nuclear or ballistic missile activities"],
+            authority=["Council of the EU"],
+            sourceUrl=["https://eur-lex.europa.eu/eli/reg/2012/267/oj"],
+        ),
         *real_lines,
-        _line({"id": "addr-x", "schema": "Address", "referents": [address_key],
-               "properties": {"city": ["Tehran"], "country": ["ir"], "full": ["Tehran, Iran"]}}),
+        _line(
+            {
+                "id": "addr-x",
+                "schema": "Address",
+                "referents": [address_key],
+                "properties": {"city": ["Tehran"], "country": ["ir"], "full": ["Tehran, Iran"]},
+            }
+        ),
         _sanction("os-sanction-1286", TOBACCO, programId=["US-MCCAIN-1286"], startDate=["2024"]),
-        _line({"id": "NK-context", "schema": "Company", "properties": {"name": ["Owner Holding"]},
-               "datasets": ["eu_fsf"], "target": False}),
+        _line(
+            {
+                "id": "NK-context",
+                "schema": "Company",
+                "properties": {"name": ["Owner Holding"]},
+                "datasets": ["eu_fsf"],
+                "target": False,
+            }
+        ),
     ]
 
 
@@ -89,14 +115,28 @@ def test_sanctions_and_addresses_are_joined_wherever_they_stand(
 
 def test_bad_lines_are_quarantined_with_file_line_and_field(tmp_path: Path, real_lines: list[str]) -> None:
     path = tmp_path / "entities.ftm.json"
-    lines = [*real_lines[:2], '{"id": "NK-broken", "schema": ', *real_lines[2:], '{"id": "NK-x"}',
-             _line({"id": "NK-late", "schema": "Company", "properties": {"name": ["Late Co"], "createdAt": ["32.13.2020"]},
-                    "datasets": ["eu_fsf"]})]
+    lines = [
+        *real_lines[:2],
+        '{"id": "NK-broken", "schema": ',
+        *real_lines[2:],
+        '{"id": "NK-x"}',
+        _line(
+            {
+                "id": "NK-late",
+                "schema": "Company",
+                "properties": {"name": ["Late Co"], "createdAt": ["32.13.2020"]},
+                "datasets": ["eu_fsf"],
+            }
+        ),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = list(read_list(path))
     rejected = [i for i in items if isinstance(i, RecordRejected)]
     assert [(r.field, r.location) for r in rejected] == [
-        ("json", f"{path}:3"), ("schema", f"{path}:{len(real_lines) + 2}"), ("createdAt", f"{path}:{len(lines)}")]
+        ("json", f"{path}:3"),
+        ("schema", f"{path}:{len(real_lines) + 2}"),
+        ("createdAt", f"{path}:{len(lines)}"),
+    ]
     assert "not JSON" in rejected[0].reason
     assert sum(isinstance(i, ListEntry) for i in items) == 2  # the rest still loads
     assert sum(i.count for i in items if isinstance(i, Skipped) and i.schema == "Person") == 4
@@ -107,13 +147,28 @@ def test_a_delta_file_adds_modifies_and_delists(tmp_path: Path, real_lines: list
     ingest_lists(store, str(REAL), settings=settings)
     tobacco = json.loads(next(line for line in real_lines if TOBACCO in line))
     tobacco["caption"] = "Inter Tobacco LLC"
-    new = {"id": "NK-new", "schema": "PublicBody", "properties": {"name": ["Institute 404"], "country": ["xx"]},
-           "datasets": ["eu_fsf"], "first_seen": "2024-07-01T00:00:00", "last_seen": "2024-07-02T00:00:00"}
+    new = {
+        "id": "NK-new",
+        "schema": "PublicBody",
+        "properties": {"name": ["Institute 404"], "country": ["xx"]},
+        "datasets": ["eu_fsf"],
+        "first_seen": "2024-07-01T00:00:00",
+        "last_seen": "2024-07-02T00:00:00",
+    }
     delta = tmp_path / "entities.delta.json"
-    delta.write_text("\n".join(_line(d) for d in (
-        {"op": "MOD", "entity": tobacco}, {"op": "ADD", "entity": new}, {"op": "DEL", "entity": {"id": IRGC}},
-        {"op": "DEL", "entity": {"id": "NK-2KeUB68qUJtykm3BuAcazG"}},  # a person: nothing to delist
-    )) + "\n", encoding="utf-8")
+    delta.write_text(
+        "\n".join(
+            _line(d)
+            for d in (
+                {"op": "MOD", "entity": tobacco},
+                {"op": "ADD", "entity": new},
+                {"op": "DEL", "entity": {"id": IRGC}},
+                {"op": "DEL", "entity": {"id": "NK-2KeUB68qUJtykm3BuAcazG"}},  # a person: nothing to delist
+            )
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     report = ingest_lists(store, str(delta), settings=settings, version="20240702000000-abc")
     assert report.failed is None
     renamed = store.get_node(f"list:opensanctions:{TOBACCO}")
@@ -127,3 +182,18 @@ def test_a_delta_file_adds_modifies_and_delists(tmp_path: Path, real_lines: list
     # a delta is not a whole version: nothing else was delisted
     active = [d.id for d in store.iter_nodes(kind=NodeKind.DESIGNATION) if d.props["status"] == "active"]
     assert sorted(active) == [f"designation:eu_fsf:{TOBACCO}", "designation:eu_fsf:NK-new"]
+
+
+def test_the_version_comes_from_index_json_beside_the_export(
+    tmp_path: Path, real_lines: list[str], store: GraphStore
+) -> None:
+    folder = tmp_path / "eu_fsf"
+    folder.mkdir()
+    (folder / "entities.ftm.json").write_text("\n".join(real_lines) + "\n", encoding="utf-8")
+    index = {"name": "eu_fsf", "version": "20240601105703-qxv", "last_export": "2024-06-01T10:57:03"}
+    (folder / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    report = ingest_lists(store, str(folder / "entities.ftm.json"), settings=load_settings(cache_dir=str(tmp_path)))
+    assert report.dataset_version == "20240601105703-qxv"
+    node = store.get_node(f"designation:eu_fsf:{IRGC}")
+    assert node is not None and node.provenance.dataset_version == "20240601105703-qxv"
+    assert node.props["listed_on"] == "2012-03-24"  # the entity's createdAt when no Sanction entity is given

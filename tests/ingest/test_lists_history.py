@@ -33,11 +33,17 @@ def _versions(tmp_path: Path) -> tuple[Path, Path, Path, list[str], str]:
     v2 = text
     for b in blocks[:3]:
         v2 = v2.replace(b, "", 1)
-    v2 = v2.replace(blocks[3], re.sub(r"<COMMENTS1>.*?</COMMENTS1>", "<COMMENTS1>Reworded in v2.</COMMENTS1>",
-                                      blocks[3], flags=re.S), 1)
+    v2 = v2.replace(
+        blocks[3],
+        re.sub(r"<COMMENTS1>.*?</COMMENTS1>", "<COMMENTS1>Reworded in v2.</COMMENTS1>", blocks[3], flags=re.S),
+        1,
+    )
     paths = []
-    for name, body, generated in (("v1", text, None), ("v2", v2, "2026-06-01T00:00:00.000Z"),
-                                  ("v3", text, "2026-09-01T00:00:00.000Z")):
+    for name, body, generated in (
+        ("v1", text, None),
+        ("v2", v2, "2026-06-01T00:00:00.000Z"),
+        ("v3", text, "2026-09-01T00:00:00.000Z"),
+    ):
         if generated:
             body = re.sub(r'dateGenerated="[^"]+"', f'dateGenerated="{generated}"', body, count=1)
         path = tmp_path / f"{name}.xml"
@@ -82,7 +88,11 @@ def test_delisting_relisting_and_changed_facts_across_versions(store: GraphStore
     third = ingest_lists(store, str(v3), settings=settings)
     assert not any(n.startswith("delisted") for n in third.notes)
     back = _designation(store, dropped[0])
-    assert (back.props["status"], back.props["delisted_on"], back.props["relisted_on"]) == ("active", None, "2026-09-01")
+    assert (back.props["status"], back.props["delisted_on"], back.props["relisted_on"]) == (
+        "active",
+        None,
+        "2026-09-01",
+    )
     assert back.props["previous_periods"] == [{"listed_on": back.props["listed_on"], "delisted_on": "2026-06-01"}]
     assert _edge_end(store, dropped[0]) is None
     assert _designation(store, changed).props["reason"] != "Reworded in v2."
@@ -106,10 +116,20 @@ def test_an_older_file_does_not_delist_newer_facts(store: GraphStore, tmp_path: 
 
 def test_with_history_is_pure_and_idempotent() -> None:
     p = prov(source="un_sc_sanctions")
-    old = Node("designation:x:1", NodeKind.DESIGNATION, "x", p,
-               {"status": "delisted", "listed_on": "2020-01-01", "delisted_on": "2021-01-01"})
-    new = Node("designation:x:1", NodeKind.DESIGNATION, "x", p,
-               {"status": "active", "listed_on": "2020-01-01", "delisted_on": None})
+    old = Node(
+        "designation:x:1",
+        NodeKind.DESIGNATION,
+        "x",
+        p,
+        {"status": "delisted", "listed_on": "2020-01-01", "delisted_on": "2021-01-01"},
+    )
+    new = Node(
+        "designation:x:1",
+        NodeKind.DESIGNATION,
+        "x",
+        p,
+        {"status": "active", "listed_on": "2020-01-01", "delisted_on": None},
+    )
     back = with_history(old, new, "2022-05-01")
     assert back.props["previous_periods"] == [{"listed_on": "2020-01-01", "delisted_on": "2021-01-01"}]
     assert with_history(back, new, "2023-01-01").props == back.props
@@ -118,8 +138,12 @@ def test_with_history_is_pure_and_idempotent() -> None:
 
 @pytest.mark.parametrize(
     ("version", "date"),
-    [("2026-02-27T00:00:09.554Z", "2026-02-27"), ("20240601105703-abc", "2024-06-01"), ("2025", "2030-01-02"),
-     ("", "2030-01-02")],
+    [
+        ("2026-02-27T00:00:09.554Z", "2026-02-27"),
+        ("20240601105703-abc", "2024-06-01"),
+        ("2025", "2030-01-02"),
+        ("", "2030-01-02"),
+    ],
 )
 def test_version_dates(version: str, date: str) -> None:
     assert version_date(version, "2030-01-02T03:04:05Z") == date

@@ -72,8 +72,20 @@ def test_slug_keeps_names_readable_and_tells_scripts_apart() -> None:
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("cn", "CN"), ("CHN", "CN"), ("China", "CN"), ("Russia", "RU"), ("DPRK", "KP"), ("ROK", "KR"), ("UAE", "AE"),
-     ("Iran (Islamic Republic of)", "IR"), ("RUSSIAN FEDERATION", "RU"), ("EU", None), ("", None), ("Atlantis", None)],
+    [
+        ("cn", "CN"),
+        ("CHN", "CN"),
+        ("China", "CN"),
+        ("Russia", "RU"),
+        ("DPRK", "KP"),
+        ("ROK", "KR"),
+        ("UAE", "AE"),
+        ("Iran (Islamic Republic of)", "IR"),
+        ("RUSSIAN FEDERATION", "RU"),
+        ("EU", None),
+        ("", None),
+        ("Atlantis", None),
+    ],
 )
 def test_country_names_and_codes_become_iso2(value: str, code: str | None) -> None:
     assert to_iso2(value) == code
@@ -85,10 +97,18 @@ def test_language_names_become_iso639_1() -> None:
 
 @pytest.mark.parametrize(
     ("name", "person"),
-    [("Gunther Migeotte", True), ("A.H. Shamnad", True), ("(SEAN) NAGHIBI", True),
-     ("54th Research Institute of China", False), ("Gryphon Aerospace", False), ("A.C. International", False),
-     ("KOTO COMMERCIO IBERICA, S.L.", False), ("P&P COMPUTERS", False), ("NIREF", False),
-     ("Guangdong University of Technology", False)],
+    [
+        ("Gunther Migeotte", True),
+        ("A.H. Shamnad", True),
+        ("(SEAN) NAGHIBI", True),
+        ("54th Research Institute of China", False),
+        ("Gryphon Aerospace", False),
+        ("A.C. International", False),
+        ("KOTO COMMERCIO IBERICA, S.L.", False),
+        ("P&P COMPUTERS", False),
+        ("NIREF", False),
+        ("Guangdong University of Technology", False),
+    ],
 )
 def test_untyped_rows_are_taken_for_persons_only_when_the_name_looks_like_one(name: str, person: bool) -> None:
     assert looks_like_person(name) is person
@@ -102,8 +122,15 @@ def test_one_line_addresses_give_city_and_country() -> None:
 
 def test_the_shipped_config_keeps_legal_effects_apart() -> None:
     config = load_lists_config()
-    restrictions = {"us_bis_entity_list", "us_ofac_sdn", "eu_fsf", "gb_fcdo_sanctions", "un_sc_sanctions",
-                    "us_bis_denied", "us_bis_meu"}
+    restrictions = {
+        "us_bis_entity_list",
+        "us_ofac_sdn",
+        "eu_fsf",
+        "gb_fcdo_sanctions",
+        "un_sc_sanctions",
+        "us_bis_denied",
+        "us_bis_meu",
+    }
     advisory = {"us_ndaa_1286", "ca_named_research_orgs", "us_dod_chinese_milcorps"}
     assert {k for k in restrictions if config.get(k).legal_effect == "legal_restriction"} == restrictions
     assert {k for k in advisory if config.get(k).legal_effect == "advisory"} == advisory
@@ -119,8 +146,11 @@ def test_a_user_config_overrides_and_a_bad_one_is_refused(tmp_path: object) -> N
 
     base = Path(str(tmp_path))
     user = base / "lists.toml"
-    user.write_text('[lists.us_ndaa_1286]\nweight = 0.5\n[lists.my_list]\nname = "Mine"\nlegal_effect = "advisory"\n'
-                    "of_concern = true\nweight = 0.2\n", encoding="utf-8")
+    user.write_text(
+        '[lists.us_ndaa_1286]\nweight = 0.5\n[lists.my_list]\nname = "Mine"\nlegal_effect = "advisory"\n'
+        "of_concern = true\nweight = 0.2\n",
+        encoding="utf-8",
+    )
     config = load_lists_config(user)
     assert config.get("us_ndaa_1286").weight == 0.5
     assert config.get("us_ndaa_1286").legal_effect == "advisory"  # untouched fields kept

@@ -54,7 +54,11 @@ def test_an_unparseable_date_in_a_curated_csv(tmp_path: Path, store: GraphStore,
     report = ingest_lists(store, str(bad), settings=settings)
     assert report.failed is None
     [rejected] = report.rejected
-    assert (rejected.field, rejected.location, rejected.record_id) == ("Date", f"{bad}:2", "National Endowment for Democracy")
+    assert (rejected.field, rejected.location, rejected.record_id) == (
+        "Date",
+        f"{bad}:2",
+        "National Endowment for Democracy",
+    )
     assert "day is out of range" in rejected.reason
     assert len(list(store.iter_nodes(kind=NodeKind.DESIGNATION))) == 196  # 197 less the bad row
     [doc] = _quarantined(store)

@@ -24,10 +24,18 @@ LEG = OS / "source_csv" / "us_special_leg"
 # path, detected format, designations per list, skipped (not organisations)
 CASES = [
     (OS / "eu_fsf/entities.ftm.json", "ftm", {"eu_fsf": 2}, {"Person": 4}),
-    (OS / "ua_war_sanctions/targets.simple.subset.csv", "os_targets", {"ua_war_sanctions": 1317},
-     {"Person": 779, "Vessel": 698}),
-    (OS / "source_csv/us_dod_chinese_milcorps/sanctions.subset.csv", "os_us_dod_chinese_milcorps",
-     {"us_dod_chinese_milcorps": 164}, {}),
+    (
+        OS / "ua_war_sanctions/targets.simple.subset.csv",
+        "os_targets",
+        {"ua_war_sanctions": 1317},
+        {"Person": 779, "Vessel": 698},
+    ),
+    (
+        OS / "source_csv/us_dod_chinese_milcorps/sanctions.subset.csv",
+        "os_us_dod_chinese_milcorps",
+        {"us_dod_chinese_milcorps": 164},
+        {},
+    ),
     (LEG / "section_1286.subset.csv", "os_us_special_leg", {"us_ndaa_1286": 158}, {}),
     (LEG / "section_353.subset.csv", "os_us_special_leg", {}, {"Person": 116}),
     (LEG / "section_889.csv", "os_us_special_leg", {"us_ndaa_889": 5}, {}),
@@ -36,15 +44,37 @@ CASES = [
     (LEG / "inksna.csv", "os_us_special_leg", {"us_state_isn": 14}, {"Person": 14}),
     (OS / "source_csv/us_bis_mieu/mieu.csv", "os_us_bis_mieu", {"us_bis_meu": 13}, {}),
     (OS / "source_csv/cn_sanctions/sanctions.subset.csv", "os_cn_sanctions", {"cn_sanctions": 197}, {"Person": 114}),
-    (OFFICIAL / "trade_gov_csl/csl_2019.subset.csv", "csl_csv",
-     {"us_bis_denied": 2, "us_bis_entity_list": 7, "us_bis_uvl": 2, "us_ofac_capta": 1, "us_ofac_sdn": 10,
-      "us_ofac_ssi": 15}, {"Individual": 16, "Vessel": 2, "Person (inferred from name)": 15}),
-    (OFFICIAL / "trade_gov_csl/consolidated_2025.subset.csv", "csl_csv", {"us_bis_entity_list": 1, "us_ofac_ssi": 2},
-     {"Individual": 4, "Person (inferred from name)": 1}),
-    (OFFICIAL / "ofac_sdn/sdn.subset.csv", "ofac_sdn", {"us_ofac_sdn": 1045},
-     {"Individual": 1042, "Vessel": 141, "Aircraft": 60}),
-    (OFFICIAL / "ofac_sdn_2019_trio/sdn.subset.csv", "ofac_sdn", {"us_ofac_sdn": 292},
-     {"Individual": 385, "Vessel": 32, "Aircraft": 27}),
+    (
+        OFFICIAL / "trade_gov_csl/csl_2019.subset.csv",
+        "csl_csv",
+        {
+            "us_bis_denied": 2,
+            "us_bis_entity_list": 7,
+            "us_bis_uvl": 2,
+            "us_ofac_capta": 1,
+            "us_ofac_sdn": 10,
+            "us_ofac_ssi": 15,
+        },
+        {"Individual": 16, "Vessel": 2, "Person (inferred from name)": 15},
+    ),
+    (
+        OFFICIAL / "trade_gov_csl/consolidated_2025.subset.csv",
+        "csl_csv",
+        {"us_bis_entity_list": 1, "us_ofac_ssi": 2},
+        {"Individual": 4, "Person (inferred from name)": 1},
+    ),
+    (
+        OFFICIAL / "ofac_sdn/sdn.subset.csv",
+        "ofac_sdn",
+        {"us_ofac_sdn": 1045},
+        {"Individual": 1042, "Vessel": 141, "Aircraft": 60},
+    ),
+    (
+        OFFICIAL / "ofac_sdn_2019_trio/sdn.subset.csv",
+        "ofac_sdn",
+        {"us_ofac_sdn": 292},
+        {"Individual": 385, "Vessel": 32, "Aircraft": 27},
+    ),
     (OFFICIAL / "bis_dpl/dpl.subset.txt", "bis_dpl", {"us_bis_denied": 61}, {"Person (inferred from name)": 193}),
     (OFFICIAL / "un_sc_consolidated/UN_consolidated.subset.xml", "un_xml", {"un_sc_sanctions": 128}, {"Person": 398}),
 ]
@@ -96,7 +126,9 @@ def test_each_real_extract_loads_organisations_and_skips_persons(
 
 
 def _designation(store: GraphStore, list_key: str, name: str) -> dict[str, object]:
-    found = [d for d in store.iter_nodes(kind=NodeKind.DESIGNATION) if d.props["list"] == list_key and d.name.endswith(name)]
+    found = [
+        d for d in store.iter_nodes(kind=NodeKind.DESIGNATION) if d.props["list"] == list_key and d.name.endswith(name)
+    ]
     assert found, f"no designation on {list_key} for {name}"
     return dict(found[0].props)
 

@@ -25,7 +25,13 @@ from tests.conftest import SHARED
 V2 = SHARED / "ror" / "ror-records.subset.schema_v2.json"
 V1 = SHARED / "ror" / "ror-records.subset.schema_v1.json"
 RUN = SourceRun("ror", "test", "here", "2026-11-01T00:00:00Z")
-INVERSE = {"parent": "child", "child": "parent", "related": "related", "successor": "predecessor", "predecessor": "successor"}
+INVERSE = {
+    "parent": "child",
+    "child": "parent",
+    "related": "related",
+    "successor": "predecessor",
+    "predecessor": "successor",
+}
 
 
 def _need(path: Path) -> None:
@@ -96,7 +102,11 @@ def test_real_v2_extract_loads_with_its_hierarchy(v2_store: tuple[GraphStore, In
     czecrin = embedded_store.get_node("ror:0001a1c49")
     assert czecrin is not None and czecrin.props["country"] == "CZ" and czecrin.props["city"] == "Brno"
     assert czecrin.props["acronyms"] == ["CZECRIN"]
-    assert {"value": "Český národní uzel Evropské sítě infrastruktur klinického výzkumu", "lang": "cs", "types": ["label"]} in czecrin.props["names"]
+    assert {
+        "value": "Český národní uzel Evropské sítě infrastruktur klinického výzkumu",
+        "lang": "cs",
+        "types": ["label"],
+    } in czecrin.props["names"]
     statuses = {n.props["status"] for n in embedded_store.iter_nodes(source="ror")}
     assert statuses == {"active", "inactive", "withdrawn"}
 
@@ -141,10 +151,18 @@ def test_v1_and_v2_of_one_record_agree_on_the_facts() -> None:
 
 
 def test_each_relationship_is_emitted_once_with_side_independent_content() -> None:
-    parent = {"id": "https://ror.org/02j46qs45", "names": [{"value": "P", "types": ["ror_display"], "lang": None}],
-              "status": "active", "relationships": [{"type": "child", "id": "https://ror.org/0001a1c49"}]}
-    child = {"id": "https://ror.org/0001a1c49", "names": [{"value": "C", "types": ["ror_display"], "lang": None}],
-             "status": "active", "relationships": [{"type": "Parent", "id": "https://ror.org/02j46qs45"}]}
+    parent = {
+        "id": "https://ror.org/02j46qs45",
+        "names": [{"value": "P", "types": ["ror_display"], "lang": None}],
+        "status": "active",
+        "relationships": [{"type": "child", "id": "https://ror.org/0001a1c49"}],
+    }
+    child = {
+        "id": "https://ror.org/0001a1c49",
+        "names": [{"value": "C", "types": ["ror_display"], "lang": None}],
+        "status": "active",
+        "relationships": [{"type": "Parent", "id": "https://ror.org/02j46qs45"}],
+    }
     from_parent = [i for i in map_record(parent, RUN) if isinstance(i, Edge)]
     from_child = [i for i in map_record(child, RUN) if isinstance(i, Edge)]
     assert from_parent == from_child
@@ -160,7 +178,10 @@ def test_each_relationship_is_emitted_once_with_side_independent_content() -> No
         ({"names": [{"value": "No display", "types": ["label"], "lang": None}]}, "names"),
         ({"relationships": [{"type": "sibling", "id": "https://ror.org/02j46qs45"}]}, "relationships[0].type"),
         ({"relationships": [{"type": "parent", "id": "nope"}]}, "relationships[0].id"),
-        ({"locations": [{"geonames_details": {"country_code": "Germany"}}]}, "locations[0].geonames_details.country_code"),
+        (
+            {"locations": [{"geonames_details": {"country_code": "Germany"}}]},
+            "locations[0].geonames_details.country_code",
+        ),
     ],
 )
 def test_bad_fields_are_rejected_by_name(change: dict[str, Any], field: str) -> None:
