@@ -24,7 +24,8 @@ def _designations(f: NodeFacts) -> None:
     for x in d.active:
         e = x.entry
         who = "" if x.relation == "self" else f" ({x.relation}: {x.holder_name})"
-        st.error(f"**{e.list_name}**{who} · {e.legal_effect.replace('_', ' ')} · listed {e.listed_on or '?'}  \n{e.source_url}")
+        effect = e.legal_effect.replace("_", " ")
+        st.error(f"**{e.list_name}**{who} · {effect} · listed {e.listed_on or '?'}  \n{e.source_url}")
     for x in d.history:
         st.caption(f"delisted: {x.entry.list_name} ({x.entry.listed_on or '?'} – {x.entry.delisted_on or '?'})")
 
@@ -34,7 +35,9 @@ def _records(f: NodeFacts) -> None:
         s = r.source
         with st.expander(f"{r.id} · {s.source}", expanded=len(f.records) == 1):
             st.markdown(f"**{r.name}** ({r.kind})")
-            st.caption(f"source {s.source} · record {s.source_id} · dataset {s.dataset_version} · retrieved {s.retrieved_at}")
+            st.caption(
+                f"source {s.source} · record {s.source_id} · dataset {s.dataset_version} · retrieved {s.retrieved_at}"
+            )
             if s.url:
                 st.markdown(f"[{s.url}]({s.url})")
             if r.facts:
@@ -46,7 +49,9 @@ def node_panel(key: state.DataKey, node: ViewNode, seed: str) -> None:
     st.markdown(f"**{node.name}**")
     st.caption(f"{category(node)} · {node.distance} step(s) from the organisation · `{node.id}`")
     if node.kind == "Organisation":
-        st.caption("resolved: joined to a ROR identity" if node.resolved else "unresolved: no ROR identity linked (yet)")
+        st.caption(
+            "resolved: joined to a ROR identity" if node.resolved else "unresolved: no ROR identity linked (yet)"
+        )
     facts = state.cached_facts(key, node.id, tuple(node.records))
     _designations(facts)
     cols = st.columns(2)
@@ -74,10 +79,21 @@ def edge_panel(edge: ViewEdge, nodes: Mapping[str, ViewNode]) -> None:
     st.markdown(f"**{label}**")
     st.caption(f"{a.name if a else edge.src} — {b.name if b else edge.dst}")
     years = f"{edge.first}–{edge.last}" if edge.first and edge.last != edge.first else (edge.first or "undated")
-    st.caption(f"{edge.edges} stored edge(s) · {years}" + (f" · {edge.count} co-authored work(s)" if edge.count is not None else ""))
+    st.caption(
+        f"{edge.edges} stored edge(s) · {years}"
+        + (f" · {edge.count} co-authored work(s)" if edge.count is not None else "")
+    )
     rows = [
-        {"edge": e.edge_id, "from": e.start, "until": e.end, "works": e.count, "role": e.role, "source": e.source.source,
-         "dataset version": e.source.dataset_version, "record": e.source.url or e.source.source_id}
+        {
+            "edge": e.edge_id,
+            "from": e.start,
+            "until": e.end,
+            "works": e.count,
+            "role": e.role,
+            "source": e.source.source,
+            "dataset version": e.source.dataset_version,
+            "record": e.source.url or e.source.source_id,
+        }
         for e in edge.evidence
-    ]  # fmt: skip
+    ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

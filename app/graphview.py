@@ -14,11 +14,22 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 from typing import Any
 
 from queries.view import GROUP_KIND, ViewEdge, ViewNode
 
-__all__ = ["EDGE_LABELS", "LEGEND", "STYLE_OF", "Selector", "edge_styles", "elements", "layout", "legend_html", "node_styles"]
+__all__ = [
+    "EDGE_LABELS",
+    "LEGEND",
+    "STYLE_OF",
+    "Selector",
+    "edge_styles",
+    "elements",
+    "layout",
+    "legend_html",
+    "node_styles",
+]
 
 LARGE = 150  # nodes above which the fast drawing mode is used
 
@@ -97,10 +108,12 @@ def _edge(e: ViewEdge, path_pairs: Collection[frozenset[str]]) -> dict[str, Any]
     return {"data": data}
 
 
-def elements(nodes: list[ViewNode], edges: list[ViewEdge], path: tuple[str, ...] = ()) -> dict[str, list[dict[str, Any]]]:
+def elements(
+    nodes: list[ViewNode], edges: list[ViewEdge], path: tuple[str, ...] = ()
+) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape elements; nodes and edges on ``path`` are marked for highlighting."""
     large = len(nodes) > LARGE
-    pairs = {frozenset(p) for p in zip(path, path[1:], strict=False)}
+    pairs = {frozenset(p) for p in pairwise(path)}
     return {"nodes": [_node(n, set(path), large) for n in nodes], "edges": [_edge(e, pairs) for e in edges]}
 
 
@@ -118,12 +131,24 @@ class Selector:
 def node_styles(large: bool) -> list[Selector]:
     font = {"font-size": 10, "min-zoomed-font-size": 9 if large else 0, "text-wrap": "ellipsis", "text-max-width": 140}
     rules = [
-        Selector(f"node[label='{name}']", {"background-color": colour, "shape": shape, "label": "data(name)",
-                                           "border-width": 2, "border-color": "#30343b", **font})
+        Selector(
+            f"node[label='{name}']",
+            {
+                "background-color": colour,
+                "shape": shape,
+                "label": "data(name)",
+                "border-width": 2,
+                "border-color": "#30343b",
+                **font,
+            },
+        )
         for name, (colour, shape, _caption) in STYLE_OF.items()
-    ]  # fmt: skip
+    ]
     rules += [
-        Selector("node[?_unresolved]", {"border-style": "dashed", "border-width": 3, "border-color": "#5f6368", "background-opacity": 0.55}),
+        Selector(
+            "node[?_unresolved]",
+            {"border-style": "dashed", "border-width": 3, "border-color": "#5f6368", "background-opacity": 0.55},
+        ),
         Selector("node[?_seed]", {"width": 42, "height": 42, "border-width": 4, "font-weight": "bold"}),
         Selector("node[label='More']", {"color": "#3c4043", "font-style": "italic"}),
         Selector("node[?_path]", {"border-color": "#ffb000", "border-width": 6, "border-style": "solid"}),
@@ -134,13 +159,20 @@ def node_styles(large: bool) -> list[Selector]:
 def edge_styles(large: bool) -> list[Selector]:
     curve = "haystack" if large else "bezier"
     rules = [
-        Selector(f"edge[label='{kind}']", {"line-color": colour, "curve-style": curve, "opacity": 0.8,
-                                           "width": "mapData(_w, 1, 20, 1.5, 7)"})
+        Selector(
+            f"edge[label='{kind}']",
+            {"line-color": colour, "curve-style": curve, "opacity": 0.8, "width": "mapData(_w, 1, 20, 1.5, 7)"},
+        )
         for kind, (_label, colour) in EDGE_LABELS.items()
-    ]  # fmt: skip
+    ]
     for kind in ("PARENT_OF", "SUCCEEDED_BY"):
         if not large:
-            rules.append(Selector(f"edge[label='{kind}']", {"target-arrow-shape": "triangle", "target-arrow-color": EDGE_LABELS[kind][1]}))
+            rules.append(
+                Selector(
+                    f"edge[label='{kind}']",
+                    {"target-arrow-shape": "triangle", "target-arrow-color": EDGE_LABELS[kind][1]},
+                )
+            )
     rules += [
         Selector("edge[label='SAME_AS']", {"line-style": "dashed"}),
         Selector(f"edge[label='{GROUP_KIND}']", {"line-style": "dotted"}),
@@ -152,31 +184,53 @@ def edge_styles(large: bool) -> list[Selector]:
 def layout(n_nodes: int) -> dict[str, Any]:
     """Animated force layout for small views; a fast, unanimated one for large views."""
     if n_nodes > LARGE:
-        return {"name": "fcose", "quality": "draft", "animate": False, "randomize": True, "fit": True, "padding": 20,
-                "nodeDimensionsIncludeLabels": False, "nodeRepulsion": 6000, "idealEdgeLength": 60}  # fmt: skip
-    return {"name": "fcose", "animate": True, "animationDuration": 400, "fit": True, "padding": 30,
-            "nodeDimensionsIncludeLabels": True, "nodeRepulsion": 8000, "idealEdgeLength": 90}  # fmt: skip
+        return {
+            "name": "fcose",
+            "quality": "draft",
+            "animate": False,
+            "randomize": True,
+            "fit": True,
+            "padding": 20,
+            "nodeDimensionsIncludeLabels": False,
+            "nodeRepulsion": 6000,
+            "idealEdgeLength": 60,
+        }
+    return {
+        "name": "fcose",
+        "animate": True,
+        "animationDuration": 400,
+        "fit": True,
+        "padding": 30,
+        "nodeDimensionsIncludeLabels": True,
+        "nodeRepulsion": 8000,
+        "idealEdgeLength": 90,
+    }
+
+
+def _chip(swatch: str, text: str) -> str:
+    outer = "display:inline-flex;align-items:center;margin:0 12px 4px 0"
+    inner = f"display:inline-block;margin-right:5px;{swatch}"
+    return f'<span style="{outer}"><span style="{inner}"></span>{escape(text)}</span>'
 
 
 def legend_html(kinds: Collection[str]) -> str:
     """A compact legend of node categories, outlines and the edge kinds shown."""
-    items = [
-        f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0">'
-        f'<span style="width:12px;height:12px;border-radius:{2 if shape != "ellipse" else 6}px;background:{colour};'
-        f'display:inline-block;margin-right:5px;border:1px solid #30343b"></span>{escape(name)}</span>'
+    nodes = [
+        _chip(
+            f"width:12px;height:12px;border-radius:{6 if shape == 'ellipse' else 2}px;background:{colour};"
+            "border:1px solid #30343b",
+            name,
+        )
         for name, (colour, shape, _c) in STYLE_OF.items()
     ]
-    items.append(
-        '<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0"><span style="width:12px;height:12px;'
-        'border-radius:6px;border:2px dashed #5f6368;display:inline-block;margin-right:5px"></span>unresolved record</span>'
-    )
+    nodes.append(_chip("width:12px;height:12px;border-radius:6px;border:2px dashed #5f6368", "unresolved record"))
     edges = [
-        f'<span style="display:inline-flex;align-items:center;margin:0 12px 4px 0"><span style="width:18px;height:0;'
-        f'border-top:3px {"dashed" if k == "SAME_AS" else "solid"} {EDGE_LABELS[k][1]};display:inline-block;margin-right:5px">'
-        f"</span>{escape(EDGE_LABELS[k][0])}</span>"
+        _chip(
+            f"width:18px;height:0;border-top:3px {'dashed' if k == 'SAME_AS' else 'solid'} {EDGE_LABELS[k][1]}",
+            EDGE_LABELS[k][0],
+        )
         for k in EDGE_LABELS
         if k in kinds
     ]
-    path = ('<span style="display:inline-flex;align-items:center"><span style="width:18px;height:0;border-top:4px solid '
-            '#ffb000;display:inline-block;margin-right:5px"></span>highlighted path</span>')  # fmt: skip
-    return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(items)}<br>{"".join(edges)}{path}</div>'
+    edges.append(_chip("width:18px;height:0;border-top:4px solid #ffb000", "highlighted path"))
+    return f'<div style="font-size:0.85rem;line-height:1.6">{"".join(nodes)}<br>{"".join(edges)}</div>'

@@ -38,7 +38,13 @@ def signal_card(s: Signal) -> None:
 def _identity(r: DueDiligenceReport) -> None:
     i = r.identity
     place = ", ".join(x for x in (i.city, i.country) if x)
-    facts = [f"`{i.id}`", place, ", ".join(i.types), f"status {i.status}" if i.status else "", f"est. {i.established}" if i.established else ""]
+    facts = [
+        f"`{i.id}`",
+        place,
+        ", ".join(i.types),
+        f"status {i.status}" if i.status else "",
+        f"est. {i.established}" if i.established else "",
+    ]
     st.caption(" · ".join(x for x in facts if x))
 
 
@@ -94,7 +100,8 @@ def _ties(r: DueDiligenceReport) -> None:
                 st.markdown(f"- {describe_step(step, names)}")
             st.dataframe(_evidence_rows([e for s in t.steps for e in s.evidence]), hide_index=True, width="stretch")
             for e in t.listings:
-                st.caption(f"{e.list_name} ({e.authority or e.list_key}) · listed {e.listed_on or '?'} · {e.legal_effect} · {e.source_url}")
+                who = e.authority or e.list_key
+                st.caption(f"{e.list_name} ({who}) · listed {e.listed_on or '?'} · {e.legal_effect} · {e.source_url}")
 
 
 def _designations(r: DueDiligenceReport) -> None:
@@ -120,7 +127,9 @@ def _designations(r: DueDiligenceReport) -> None:
     if d.active:
         st.dataframe(rows(d.active), hide_index=True, width="stretch")
     else:
-        st.info("No active designation on the organisation, its equivalent records, parents or children in the lists held.")
+        st.info(
+            "No active designation on the organisation, its equivalent records, parents or children in the lists held."
+        )
     if d.history:
         st.markdown("**History (delisted)**")
         st.dataframe(rows(d.history), hide_index=True, width="stretch")
@@ -132,18 +141,29 @@ def _records(r: DueDiligenceReport) -> None:
     st.markdown("**Identifiers:** " + "; ".join(f"{k} `{v}`" for k, v in i.ids))
     st.dataframe(
         pd.DataFrame(
-            [{"record": x.id, "name": x.name, "source": x.source.source, "dataset version": x.source.dataset_version,
-              "retrieved": x.source.retrieved_at, "url": x.source.url} for x in i.records]
+            [
+                {
+                    "record": x.id,
+                    "name": x.name,
+                    "source": x.source.source,
+                    "dataset version": x.source.dataset_version,
+                    "retrieved": x.source.retrieved_at,
+                    "url": x.source.url,
+                }
+                for x in i.records
+            ]
         ),
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
     for e in i.same_as:
         st.caption(f"same organisation: `{e.src}` ~ `{e.dst}` — {e.same_as}")
     rel = [*i.parents, *i.children]
     if rel:
         st.markdown("**Parents and children (ROR hierarchy)**")
-        st.dataframe(pd.DataFrame([{"relation": x.relation, "organisation": x.name, "id": x.id} for x in rel]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame([{"relation": x.relation, "organisation": x.name, "id": x.id} for x in rel]), hide_index=True
+        )
 
 
 def _profile(r: DueDiligenceReport) -> None:
@@ -152,19 +172,36 @@ def _profile(r: DueDiligenceReport) -> None:
     c1.metric("co-authoring partners", p.partners)
     c2.metric("co-authored works", p.works)
     if p.per_year:
-        st.bar_chart(pd.DataFrame({"year": [y.year for y in p.per_year], "works": [y.works for y in p.per_year]}).set_index("year"))
+        st.bar_chart(
+            pd.DataFrame({"year": [y.year for y in p.per_year], "works": [y.works for y in p.per_year]}).set_index(
+                "year"
+            )
+        )
     if p.top_partners:
         st.dataframe(
-            pd.DataFrame([{"partner": x.name, "works": x.works, "first": x.first, "last": x.last} for x in p.top_partners]),
+            pd.DataFrame(
+                [{"partner": x.name, "works": x.works, "first": x.first, "last": x.last} for x in p.top_partners]
+            ),
             hide_index=True,
         )
     if p.projects:
         st.dataframe(
-            pd.DataFrame([{"project": x.acronym, "title": x.title, "role": x.role, "start": x.start, "end": x.end,
-                           "participants": x.participants} for x in p.projects]),
+            pd.DataFrame(
+                [
+                    {
+                        "project": x.acronym,
+                        "title": x.title,
+                        "role": x.role,
+                        "start": x.start,
+                        "end": x.end,
+                        "participants": x.participants,
+                    }
+                    for x in p.projects
+                ]
+            ),
             hide_index=True,
             width="stretch",
-        )  # fmt: skip
+        )
 
 
 def _limits(r: DueDiligenceReport) -> None:
@@ -173,15 +210,29 @@ def _limits(r: DueDiligenceReport) -> None:
         st.markdown(f"- {note}")
     if lim.look_alikes:
         st.markdown("**Look-alikes and links awaiting review**")
-        st.dataframe(pd.DataFrame([{"record": x.id, "name": x.name, "why": x.reason} for x in lim.look_alikes]), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame([{"record": x.id, "name": x.name, "why": x.reason} for x in lim.look_alikes]),
+            hide_index=True,
+            width="stretch",
+        )
     if lim.lists:
         st.markdown("**Lists held**")
         st.dataframe(
-            pd.DataFrame([{"list": x.name, "legal effect": x.legal_effect, "entries": x.entries, "active": x.active,
-                           "versions": ", ".join(x.versions)} for x in lim.lists]),
+            pd.DataFrame(
+                [
+                    {
+                        "list": x.name,
+                        "legal effect": x.legal_effect,
+                        "entries": x.entries,
+                        "active": x.active,
+                        "versions": ", ".join(x.versions),
+                    }
+                    for x in lim.lists
+                ]
+            ),
             hide_index=True,
             width="stretch",
-        )  # fmt: skip
+        )
     for m in lim.missing_lists:
         st.caption(f"configured but not ingested: {m.name} ({m.legal_effect})")
 
@@ -198,7 +249,15 @@ def render_report(r: DueDiligenceReport) -> None:
     for col, s in zip(cols, r.signals.all(), strict=True):
         with col:
             signal_card(s)
-    tabs = st.tabs([f"Ties ({len(r.ties.ties)})", f"Designations ({len(r.designations.active)})", "Identity", "Collaboration", "Limits"])
+    tabs = st.tabs(
+        [
+            f"Ties ({len(r.ties.ties)})",
+            f"Designations ({len(r.designations.active)})",
+            "Identity",
+            "Collaboration",
+            "Limits",
+        ]
+    )
     with tabs[0]:
         _ties(r)
     with tabs[1]:

@@ -26,8 +26,7 @@ from queries.concern import ConcernIndex, concern_index
 from queries.equivalence import SameAsPolicy, same_as_policy
 from queries.explore import ExploreQuery, Neighbourhood, NodeFacts, neighbourhood, node_facts
 from queries.identify import Identification, identify
-from queries.overview import Overview, OrgOption, organisation_options, overview
-from queries.render import render_html
+from queries.overview import OrgOption, Overview, organisation_options, overview
 from queries.report import CheckQuery, DueDiligenceReport, due_diligence
 from queries.screen import ScreenInput, ScreenRow, screen
 from queries.screen_signals import signals_annotator
@@ -43,10 +42,9 @@ __all__ = [
     "cached_options",
     "cached_overview",
     "cached_report",
-    "cached_report_html",
     "cached_screen",
-    "chosen_org",
     "choose_org",
+    "chosen_org",
     "concern",
     "data_key",
     "lists_config",
@@ -139,11 +137,6 @@ def cached_identify(key: DataKey, text: str, country: str | None = None) -> Iden
 def cached_report(key: DataKey, org_id: str, text: str, hops: int = 3, since: str | None = None) -> DueDiligenceReport:
     query = CheckQuery(input=text, org_id=org_id, hops=hops, since=since)
     return due_diligence(store(), query, lists=lists_config(), concern=_concern(key), policy=_policy(key))
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def cached_report_html(key: DataKey, org_id: str, text: str, hops: int = 3, since: str | None = None) -> str:
-    return render_html(cached_report(key, org_id, text, hops, since))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -24,10 +24,14 @@ def read_upload(name: str, data: bytes) -> tuple[list[ScreenInput], list[str]]:
     """Rows to screen and the row problems (as "NAME: row N: field: reason") of an uploaded file."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UploadError(f"{name}: a {suffix or 'file without extension'} cannot be screened; upload a .csv or .xlsx file")
+        raise UploadError(
+            f"{name}: a {suffix or 'file without extension'} cannot be screened; upload a .csv or .xlsx file"
+        )
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit; "
-                          "split the list or use `rsgraph screen`")  # fmt: skip
+        raise UploadError(
+            f"{name}: {len(data) / 1e6:.1f} MB is over the {MAX_UPLOAD_BYTES // (1024 * 1024)} MB limit; "
+            "split the list or use `rsgraph screen`"
+        )
     if not data.strip():
         raise UploadError(f"{name}: the file is empty")
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,7 +42,9 @@ def read_upload(name: str, data: bytes) -> tuple[list[ScreenInput], list[str]]:
         except InputError as exc:
             raise UploadError(str(exc).replace(str(path), name)) from None
     if len(rows) > MAX_ROWS:
-        raise UploadError(f"{name}: {len(rows):,} rows is over the {MAX_ROWS:,}-row limit of the app; use `rsgraph screen`")
+        raise UploadError(
+            f"{name}: {len(rows):,} rows is over the {MAX_ROWS:,}-row limit of the app; use `rsgraph screen`"
+        )
     return rows, [_problem(name, p) for p in problems]
 
 

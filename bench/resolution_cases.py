@@ -1,6 +1,6 @@
 """The labelled resolution set built from the real ROR extract.
 
-Records whose ``bucket(id) < STORED_BUCKETS`` (sha1 mod 100) are stored;
+Records whose salted ``bucket(id) < STORED_BUCKETS`` (sha1 mod 100) are stored;
 the rest are *absent*. Queries are realistic name forms of stored records
 (positives, truth = the record) and look-alikes that must not match
 (truth = none), each look-alike paired with a positive query for the
@@ -71,7 +71,8 @@ def load_pool(path: Path) -> RorPool:
                 raw[item.id] = r
             elif isinstance(item, Edge):
                 edges.append(item)
-    stored = {i for i in nodes if bucket(str(raw[i]["id"])) < STORED_BUCKETS}
+    # Salted: the extract itself was cut with bucket(id) on the same ids, so an unsalted split would not be random.
+    stored = {i for i in nodes if bucket(f"rsgraph-eval|{raw[i]['id']}") < STORED_BUCKETS}
     edges = [e for e in edges if e.src in stored and e.dst in stored]
     return RorPool(nodes, list({e.id: e for e in edges}.values()), stored, raw)
 

@@ -87,23 +87,37 @@ def rel_types(kinds: Iterable[EdgeKind]) -> str:
     return "|".join(names)
 
 
-def schema_statements() -> list[str]:
-    """Idempotent constraints and indexes, created when a store opens."""
+def schema_statements() -> list[tuple[str, str]]:
+    """Idempotent constraints and indexes (name, statement), created when a store opens.
+
+    Node ids are unique by constraint. Edge ids get a plain range index per
+    type instead: a relationship uniqueness constraint made relationship
+    writes about 1.6x slower (measured), and the store never creates an edge
+    without first finding no edge with that id while holding the store's
+    write lock, so edge ids stay unique.
+    """
     out = [
-        f"CREATE CONSTRAINT rsgraph_entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
-        f"CREATE INDEX rsgraph_entity_version IF NOT EXISTS FOR (n:{ENTITY}) ON (n.version)",
-        f"CREATE INDEX rsgraph_entity_source IF NOT EXISTS FOR (n:{ENTITY}) ON (n.source)",
-        "CREATE CONSTRAINT rsgraph_meta_key IF NOT EXISTS FOR (m:RsgraphMeta) REQUIRE m.key IS UNIQUE",
-        "CREATE CONSTRAINT rsgraph_doc_key IF NOT EXISTS FOR (d:RsgraphDoc) REQUIRE (d.ns, d.key) IS UNIQUE",
-        f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:{ENTITY}) ON EACH [n.tokens] "
-        "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+        ("rsgraph_entity_id", f"FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE"),
+        ("rsgraph_entity_version", f"FOR (n:{ENTITY}) ON (n.version)"),
+        ("rsgraph_entity_source", f"FOR (n:{ENTITY}) ON (n.source)"),
+        ("rsgraph_meta_key", "FOR (m:RsgraphMeta) REQUIRE m.key IS UNIQUE"),
+        ("rsgraph_doc_key", "FOR (d:RsgraphDoc) REQUIRE (d.ns, d.key) IS UNIQUE"),
+        (
+            FULLTEXT_INDEX,
+            f"FOR (n:{ENTITY}) ON EACH [n.tokens] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+        ),
     ]
     for kind in EdgeKind:
         t = rel_types([kind])
-        low = t.lower()
-        out.append(f"CREATE CONSTRAINT rsgraph_{low}_eid IF NOT EXISTS FOR ()-[r:{t}]-() REQUIRE r.eid IS UNIQUE")
-        out.append(f"CREATE INDEX rsgraph_{low}_version IF NOT EXISTS FOR ()-[r:{t}]-() ON (r.version)")
-    return out
+        out.append((f"rsgraph_{t.lower()}_eid", f"FOR ()-[r:{t}]-() ON (r.eid)"))
+        out.append((f"rsgraph_{t.lower()}_version", f"FOR ()-[r:{t}]-() ON (r.version)"))
+    return [(name, _create(name, body)) for name, body in out]
+
+
+def _create(name: str, body: str) -> str:
+    what = "CONSTRAINT" if " REQUIRE " in body else "FULLTEXT INDEX" if name == FULLTEXT_INDEX else "INDEX"
+    return f"CREATE {what} {name} IF NOT EXISTS {body}"
 
 
 def token_set(node: Node) -> list[str]:

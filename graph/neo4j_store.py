@@ -66,6 +66,30 @@ _DIFF = (
     "RETURN collect(CASE WHEN x IS NULL THEN i END) AS new, collect(CASE WHEN x IS NOT NULL THEN i END) AS old"
 )
 _NODE_DIFF = _DIFF.format(pattern=f"(x:{cy.ENTITY} {{id: $ids[i]}})")
+# Records written after version $v: nodes, then each relationship type (one index seek each).
+_CHANGES = " UNION ALL ".join(
+    [
+        f"MATCH (n:{cy.ENTITY}) WHERE n.version > $v RETURN collect([n.version, {cy.NODE_FIELDS}]) AS out",
+        *(
+            f"MATCH ()-[r:{cy.rel_types([k])}]->() WHERE r.version > $v "
+            f"RETURN collect([r.version, {cy.EDGE_FIELDS}]) AS out"
+            for k in EdgeKind
+        ),
+    ]
+)
+# Counts per label and per relationship type, all from Neo4j's count store.
+_COUNTS = " UNION ALL ".join(
+    [
+        *(
+            f"MATCH (n:{cy.node_label(k)}) RETURN false AS edge, '{cy.node_label(k)}' AS kind, count(n) AS c"
+            for k in NodeKind
+        ),
+        *(
+            f"MATCH ()-[r:{cy.rel_types([k])}]->() RETURN true AS edge, '{cy.rel_types([k])}' AS kind, count(r) AS c"
+            for k in EdgeKind
+        ),
+    ]
+)
 
 
 def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -109,6 +133,7 @@ class Neo4jStore:
         self.uri = cy.safe_uri(uri)
         self.database = database
         self.batch_size = batch_size
+        self.page_size = _PAGE
         self._driver: Driver | None = None
         if not uri.startswith(cy.SCHEMES):
             raise StoreError(f"not a Neo4j Bolt URI: {self.uri} (expected one of {', '.join(cy.SCHEMES)})")
@@ -122,6 +147,9 @@ class Neo4jStore:
             self.close()
             reason = cy.scrub(str(exc), uri, password)
             raise StoreError(f"cannot open Neo4j store at {self.uri} (database {database!r}): {reason}") from exc
+        except BaseException:
+            self.close()
+            raise
         log.info("opened Neo4j store at %s (database %s)", self.uri, database)
 
     # -- plumbing -----------------------------------------------------------
@@ -168,8 +196,12 @@ class Neo4jStore:
                 f"Neo4j store at {self.uri} has schema version {stored}, newer than this rsgraph understands "
                 f"({cy.SCHEMA_VERSION}); upgrade rsgraph. The database was not changed."
             )
-        for statement in cy.schema_statements():
+        present = {r["name"] for r in self._read("SHOW INDEXES YIELD name RETURN name")}
+        missing = [stmt for name, stmt in cy.schema_statements() if name not in present]
+        for statement in missing:
             self._run(statement)
+        if missing:
+            log.info("created %d Neo4j indexes/constraints at %s", len(missing), self.uri)
         self._run("CALL db.awaitIndexes(300)")
 
     @staticmethod
@@ -404,25 +436,17 @@ class Neo4jStore:
         return int(rows[0]["v"] or 0) if rows else 0
 
     def changes_since(self, version: int) -> Iterator[Change]:
-        query = f"MATCH (n:{cy.ENTITY}) WHERE n.version > $v RETURN collect([n.version, {cy.NODE_FIELDS}]) AS out"
-        changes = [Change(int(v), cy.node_from_record(r)) for v, r in self._collect(query, v=version)]
-        for kind in EdgeKind:
-            t = cy.rel_types([kind])
-            query = f"MATCH ()-[r:{t}]->() WHERE r.version > $v RETURN collect([r.version, {cy.EDGE_FIELDS}]) AS out"
-            changes += [Change(int(v), cy.edge_from_record(r)) for v, r in self._collect(query, v=version)]
+        changes: list[Change] = []
+        for row in self._read(_CHANGES, v=version):
+            for v, rec in row["out"]:
+                changes.append(Change(int(v), cy.edge_from_record(rec) if "eid" in rec else cy.node_from_record(rec)))
         changes.sort(key=lambda c: (c.version, isinstance(c.record, Edge), c.record.id))
         yield from changes
 
     def counts(self) -> Counts:
-        node_q = " UNION ALL ".join(
-            f"MATCH (n:{cy.node_label(k)}) RETURN '{cy.node_label(k)}' AS kind, count(n) AS c" for k in NodeKind
-        )
-        edge_q = " UNION ALL ".join(
-            f"MATCH ()-[r:{cy.rel_types([k])}]->() RETURN '{cy.rel_types([k])}' AS kind, count(r) AS c"
-            for k in EdgeKind
-        )
-        nodes = {r["kind"]: int(r["c"]) for r in self._read(node_q) if r["c"]}
-        edges = {r["kind"]: int(r["c"]) for r in self._read(edge_q) if r["c"]}
+        rows = [r for r in self._read(_COUNTS) if r["c"]]
+        nodes = {r["kind"]: int(r["c"]) for r in rows if not r["edge"]}
+        edges = {r["kind"]: int(r["c"]) for r in rows if r["edge"]}
         return Counts(nodes=nodes, edges=edges)
 
     def iter_nodes(self, *, kind: NodeKind | None = None, source: str | None = None) -> Iterator[Node]:
@@ -437,8 +461,10 @@ class Neo4jStore:
 
     def iter_edges(self, *, kind: EdgeKind | None = None, source: str | None = None) -> Iterator[Edge]:
         where = "" if source is None else " AND r.source = $source"
+        present = self.counts().edges
+        kinds = [EdgeKind(kind)] if kind is not None else [k for k in EdgeKind if k.value in present]
         # Edge ids start with "<KIND>|", so kinds in that order give all edges in id order.
-        for k in sorted([EdgeKind(kind)] if kind is not None else EdgeKind, key=lambda k: f"{k.value}|"):
+        for k in sorted(kinds, key=lambda k: f"{k.value}|"):
             query = (
                 f"MATCH ()-[r:{cy.rel_types([k])}]->() WHERE r.eid > $after{where} "
                 f"WITH r ORDER BY r.eid LIMIT $page RETURN collect({cy.EDGE_FIELDS}) AS out"
@@ -450,9 +476,9 @@ class Neo4jStore:
         """Keyset pagination: short read queries, nothing held open between pages."""
         after = ""
         while True:
-            rows = self._collect(query, after=after, page=_PAGE, **params)
+            rows = self._collect(query, after=after, page=self.page_size, **params)
             yield from rows
-            if len(rows) < _PAGE:
+            if len(rows) < self.page_size:
                 return
             after = rows[-1][key]
 
@@ -479,14 +505,12 @@ class Neo4jStore:
 
     def clear(self, batch: int = 20_000) -> None:
         """Delete every node, relationship, document and the version, in batches."""
-        steps = [
+        labels = f"{cy.ENTITY}|RsgraphDoc|RsgraphMeta"
+        for step in (
             f"MATCH (:{cy.ENTITY})-[r]->() WITH r LIMIT $n DELETE r RETURN count(*) AS c",
-            f"MATCH (n:{cy.ENTITY}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
-            "MATCH (n:RsgraphDoc) WITH n LIMIT $n DELETE n RETURN count(*) AS c",
-            "MATCH (n:RsgraphMeta) WITH n LIMIT $n DELETE n RETURN count(*) AS c",
-        ]
-        for step in steps:
-            while self._run(step, n=batch)[0]["c"]:
+            f"MATCH (n:{labels}) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+        ):
+            while self._run(step, n=batch)[0]["c"] == batch:
                 pass
 
     def close(self) -> None:

@@ -32,7 +32,9 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def record_action(store: GraphStore, *, user: str, action: str, target: str, detail: str = "", at: str | None = None) -> AuditEntry:
+def record_action(
+    store: GraphStore, *, user: str, action: str, target: str, detail: str = "", at: str | None = None
+) -> AuditEntry:
     """Append one entry to the audit trail."""
     if not user.strip():
         raise ValueError("an audited write needs the user's identity")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 from dataclasses import dataclass, field
 
 from graph.model import Edge, EdgeKind, Node
@@ -18,7 +19,16 @@ from graph.store import GraphStore, SubgraphQuery
 from queries.equivalence import CLASS_HOPS, SameAsPolicy, chains_from, same_as_policy
 from queries.lists import AllListsCount, ListsView, list_weight
 
-__all__ = ["ConcernHit", "ConcernIndex", "ListCoverage", "Listing", "concern_index", "is_active"]
+__all__ = [
+    "ConcernHit",
+    "ConcernIndex",
+    "ConcernNeighbourhood",
+    "ListCoverage",
+    "Listing",
+    "concern_index",
+    "concern_neighbourhood",
+    "is_active",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,3 +143,29 @@ def concern_index(
             hits[member].extend(ConcernHit(listing, via) for listing in by_entity[entity])
     ordered = {n: tuple(sorted(h, key=lambda x: (len(x.via), x.listing.designation.id))) for n, h in hits.items()}
     return ConcernIndex(ordered, len(entities), version, coverage)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernNeighbourhood:
+    """Every edge that touches a designated entity (or its equivalents), by its other end.
+
+    Built once per store version with :func:`concern_neighbourhood`; lets a
+    batch of tie searches skip fetching the last hop.
+    """
+
+    edges: Mapping[str, tuple[tuple[str, str, str, Mapping[str, Any]], ...]]  # node → (src, dst, key, data)
+    nodes: Mapping[str, Mapping[str, Any]]  # node data of every endpoint
+    version: int
+
+
+def concern_neighbourhood(store: GraphStore, concern: ConcernIndex, kinds: frozenset[EdgeKind]) -> ConcernNeighbourhood:
+    """The edges of ``kinds`` incident to any node of ``concern``, indexed by both endpoints."""
+    if not concern.hits:
+        return ConcernNeighbourhood({}, {}, concern.version)
+    g = store.subgraph(SubgraphQuery(tuple(sorted(concern.hits)), hops=1, edge_kinds=kinds))
+    edges: dict[str, list[tuple[str, str, str, Mapping[str, Any]]]] = defaultdict(list)
+    for u, v, key, data in g.edges(keys=True, data=True):
+        edges[u].append((u, v, key, data))
+        edges[v].append((u, v, key, data))
+    nodes = {n: {k: v for k, v in d.items() if k != "distance"} for n, d in g.nodes(data=True)}
+    return ConcernNeighbourhood({n: tuple(es) for n, es in edges.items()}, nodes, concern.version)

@@ -1,52 +1,84 @@
-"""Fetch the part of a k-hop neighbourhood that can hold a tie strong enough to report.
+"""Fetch the part of a k-hop neighbourhood that can hold a tie worth reporting.
 
-A tie's strength never exceeds the strength of any of its prefixes (every
-step multiplies by a factor ≤ 1, list weights are ≤ 1). So instead of one
-k-hop request, :func:`expand` grows the neighbourhood one hop at a time and
-only expands nodes whose strongest path so far reaches ``min_strength``:
-every tie at least that strong is fully inside the result, and
-``min_strength=0`` gives exactly the store's k-hop subgraph semantics
-(``SubgraphQuery`` with ``degree_cap``). A node (other than a seed) with
-more than ``degree_cap`` edges of any kind is a hub: reached, never
-expanded, and reported in ``graph["pruned"]``.
+A tie's strength never exceeds the strength of its prefix times the largest
+factor one more step can bring (:func:`queries.scoring.step_bound`). So
+instead of one k-hop request, :func:`expand` grows the neighbourhood one hop
+at a time and expands (fetches the edges of) only nodes from which a tie of
+at least ``min_strength`` is still possible. Every tie of one hop, and every
+longer tie at least that strong, lies wholly inside the result with its
+strongest path; ``min_strength=0`` gives exactly the store's k-hop subgraph
+(``SubgraphQuery`` with ``degree_cap``). A node other than a seed with more
+than ``degree_cap`` edges of any kind is a hub: reached, never expanded, and
+listed in ``graph["pruned"]``.
+
+With a :class:`~queries.concern.ConcernNeighbourhood` (built once per store
+version, worth it for batches), the last hop is read from it instead of
+the store: at the last hop only designated entities matter, and it holds
+every edge that touches one. The result is the same.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
 from graph.model import EdgeKind
 from graph.store import GraphStore, SubgraphQuery
-from queries.paths import EdgeFilter, best_paths, weighted_links
-from queries.scoring import Scoring, prefix_cost_limit
+from graph.window import overlaps
+from queries.concern import ConcernNeighbourhood
+from queries.paths import EdgeFilter, Links, add_links, best_paths
+from queries.scoring import Scoring, expansion_cost_limit
 
 __all__ = ["Expansion", "expand", "latest_retrieval"]
 
 
 @dataclass(slots=True)
 class Expansion:
-    """The graph grown so far and what was decided on the way."""
+    """What was fetched (node data, scored links, the seeds' own subgraph) and what was decided."""
 
-    graph: nx.MultiDiGraph
+    seed_graph: nx.MultiDiGraph  # the seeds and every edge of theirs
+    links: Links
+    nodes: dict[str, Mapping[str, Any]]  # node data by id, for every node reached
+    as_of: str
     expanded: set[str] = field(default_factory=set)
     pruned: set[str] = field(default_factory=set)
     degrees: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def linked_pairs(self) -> int:
+        return sum(len(v) for v in self.links.values()) // 2
 
-def _absorb(into: nx.MultiDiGraph, part: nx.MultiDiGraph, hop: int) -> None:
+    def node(self, node_id: str) -> Mapping[str, Any]:
+        return self.nodes.get(node_id) or {"kind": "", "name": node_id}
+
+
+def _absorb(state: Expansion, part: nx.MultiDiGraph, year: int, scoring: Scoring, keep: EdgeFilter) -> None:
     for n, data in part.nodes(data=True):
-        if n not in into:
-            into.add_node(n, **{**data, "distance": hop + data.get("distance", 0)})
-    for u, v, k, data in part.edges(keys=True, data=True):
-        if not into.has_edge(u, v, k):
-            into.add_edge(u, v, key=k, **data)
+        state.nodes.setdefault(n, data)
+    add_links(state.links, part, year, scoring, keep)
 
 
 def _fetch(store: GraphStore, frontier: Sequence[str], kinds: frozenset[EdgeKind], since: str | None) -> nx.MultiDiGraph:
     return store.subgraph(SubgraphQuery(tuple(frontier), hops=1, edge_kinds=kinds, since=since))
+
+
+def _from_cache(
+    cache: ConcernNeighbourhood, frontier: Sequence[str], kinds: frozenset[EdgeKind], since: str | None
+) -> nx.MultiDiGraph:
+    """What a fetch of ``frontier`` would bring that touches a designated entity."""
+    part = nx.MultiDiGraph()
+    wanted = {k.value for k in kinds}
+    for f in frontier:
+        for u, v, key, data in cache.edges.get(f, ()):
+            if data["kind"] in wanted and overlaps(data.get("start"), data.get("end"), since, None):
+                for n in (u, v):
+                    if n not in part:
+                        part.add_node(n, **cache.nodes[n], distance=0 if n == f else 1)
+                part.add_edge(u, v, key=key, **data)
+    return part
 
 
 def _is_hub(store: GraphStore, node: str, cap: int | None, state: Expansion) -> bool:
@@ -69,33 +101,33 @@ def expand(
     min_strength: float,
     scoring: Scoring,
     as_of: str | None,
-) -> nx.MultiDiGraph:
-    """Every node and edge on a path of ≤ ``max_hops`` from the seeds with all prefixes ≥ ``min_strength``.
+    cache: ConcernNeighbourhood | None = None,
+) -> Expansion:
+    """Every node and edge on a path of ≤ ``max_hops`` from the seeds that can carry a reportable tie.
 
     ``as_of`` (ISO date) anchors recency; by default the latest retrieval date
     among the seeds and their neighbours, so the same store gives the same answer.
     """
-    state = Expansion(_fetch(store, seeds, kinds, since))
-    state.expanded.update(seeds)
-    as_of = as_of or latest_retrieval(state.graph)
+    first = _fetch(store, seeds, kinds, since)
+    as_of = as_of or latest_retrieval(first)
     year = int(as_of[:4])
-    limit = prefix_cost_limit(min_strength, scoring)
-    links = weighted_links(state.graph, year, scoring, keep)
+    state = Expansion(first, {}, {}, as_of)
+    _absorb(state, first, year, scoring, keep)
+    state.expanded.update(seeds)
+    limit = expansion_cost_limit(min_strength, scoring)
     for hop in range(1, max_hops):
-        found = best_paths(links, seeds, hop, blocked=state.pruned)
-        candidates = sorted(n for n, p in found.items() if p.cost <= limit and n not in state.expanded | state.pruned)
+        found = best_paths(state.links, seeds, hop, blocked=state.pruned)
+        done = state.expanded | state.pruned
+        candidates = sorted(n for n, c in found.cost.items() if c <= limit and n not in done)
         frontier = [n for n in candidates if not _is_hub(store, n, degree_cap, state)]
         state.pruned.update(n for n in candidates if n not in frontier)
         state.expanded.update(frontier)
         if not frontier:
             break
-        part = _fetch(store, frontier, kinds, since)
-        _absorb(state.graph, part, hop)
-        fresh = weighted_links(part, year, scoring, keep)
-        links.add_nodes_from(fresh.nodes)
-        links.add_edges_from((u, v, d) for u, v, d in fresh.edges(data=True) if not links.has_edge(u, v))
-    state.graph.graph.update(seeds=list(seeds), hops=max_hops, pruned=sorted(state.pruned), as_of=as_of)
-    return state.graph
+        last = hop == max_hops - 1
+        part = _from_cache(cache, frontier, kinds, since) if last and cache is not None else _fetch(store, frontier, kinds, since)
+        _absorb(state, part, year, scoring, keep)
+    return state
 
 
 def latest_retrieval(g: nx.MultiDiGraph) -> str:

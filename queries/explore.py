@@ -147,7 +147,9 @@ def _is_hub(store: GraphStore, view: str, q: ExploreQuery, s: _Growth) -> bool:
     return max(s.degrees[m] for m in s.members[view]) > q.degree_cap
 
 
-def _step(store: GraphStore, q: ExploreQuery, s: _Growth, views: Sequence[str], hop: int, policy: SameAsPolicy, *, force: bool) -> list[str]:
+def _step(
+    store: GraphStore, q: ExploreQuery, s: _Growth, views: Sequence[str], hop: int, policy: SameAsPolicy, *, force: bool
+) -> list[str]:
     records: list[str] = []
     for v in views:
         if not force and hop > 1 and _is_hub(store, v, q, s):
@@ -270,7 +272,9 @@ def _text(value: object, limit: int = 200) -> str:
 
 
 def _record_facts(n: Node) -> RecordFacts:
-    facts = [(k, _text(v)) for k, v in sorted(n.props.items()) if k not in _HIDDEN_PROPS and v not in (None, "", [], {})]
+    facts = [
+        (k, _text(v)) for k, v in sorted(n.props.items()) if k not in _HIDDEN_PROPS and v not in (None, "", [], {})
+    ]
     names = [str(x.get("value")) for x in n.props.get("names") or () if isinstance(x, Mapping) and x.get("value")]
     other = [x for x in dict.fromkeys([*names, *(n.props.get("aliases") or ())]) if x and x != n.name]
     if other:

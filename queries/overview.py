@@ -109,15 +109,37 @@ def _lists(lists: ListsView, concern: ConcernIndex) -> list[ListInForce]:
     for key, cov in sorted(concern.coverage.items()):
         info = lists.get(key)
         out.append(
-            ListInForce(key, cov.name, cov.legal_effect or info.legal_effect, info.of_concern, float(info.weight),
-                        info.authority, cov.entries, cov.active, cov.delisted, cov.versions, cov.retrieved_at)
-        )  # fmt: skip
+            ListInForce(
+                key,
+                cov.name,
+                cov.legal_effect or info.legal_effect,
+                info.of_concern,
+                float(info.weight),
+                info.authority,
+                cov.entries,
+                cov.active,
+                cov.delisted,
+                cov.versions,
+                cov.retrieved_at,
+            )
+        )
     for key, info in sorted(lists.lists.items()):
         if key not in concern.coverage:
             out.append(
-                ListInForce(key, info.name, info.legal_effect, info.of_concern, float(info.weight), info.authority,
-                            0, 0, 0, (), "")
-            )  # fmt: skip
+                ListInForce(
+                    key,
+                    info.name,
+                    info.legal_effect,
+                    info.of_concern,
+                    float(info.weight),
+                    info.authority,
+                    0,
+                    0,
+                    0,
+                    (),
+                    "",
+                )
+            )
     return out
 
 
@@ -128,7 +150,9 @@ def _count(store: GraphStore, namespace: str) -> int:
 def overview(store: GraphStore, lists: ListsView, concern: ConcernIndex) -> Overview:
     """Everything the Data page shows about a store."""
     counts = store.counts()
-    runs = sorted((_run(doc) for _key, doc in store.iter_docs(RUNS_NAMESPACE)), key=lambda r: r.started_at, reverse=True)
+    runs = sorted(
+        (_run(doc) for _key, doc in store.iter_docs(RUNS_NAMESPACE)), key=lambda r: r.started_at, reverse=True
+    )
     return Overview(
         store_version=store.version(),
         nodes=dict(sorted(counts.nodes.items())),
@@ -156,7 +180,12 @@ def _short_names(n: Node, limit: int = 2) -> list[str]:
 def _label(n: Node) -> str:
     country = n.props.get("country")
     extra = " · ".join(_short_names(n))
-    return f"{n.name}" + (f" · {extra}" if extra else "") + f" — {n.id}" + (f" ({country})" if isinstance(country, str) else "")
+    return (
+        f"{n.name}"
+        + (f" · {extra}" if extra else "")
+        + f" — {n.id}"
+        + (f" ({country})" if isinstance(country, str) else "")
+    )
 
 
 def organisation_options(store: GraphStore, *, limit: int = TYPEAHEAD_LIMIT) -> list[OrgOption]:

@@ -1,121 +1,133 @@
-"""Strongest hop-bounded paths on a subgraph: pure functions over networkx.
+"""Strongest hop-bounded paths over scored links: pure functions, no store.
 
-:func:`weighted_links` turns the store's typed multigraph into a simple
-undirected graph whose edges carry the strongest kind of tie between two
-nodes (scored by :mod:`queries.scoring` from edge kinds, counts and dates
-only). :func:`best_paths` then finds, for every node, the cheapest path of at
-most ``max_hops`` edges from any seed (cost = -log strength, so cheapest =
-strongest), never passing *through* a pruned hub. It is an exact
-hop-layered Bellman-Ford, so paths never exceed the hop bound; ties in cost
-go to fewer hops, then to the smaller node ids, so results are deterministic.
+:func:`weighted_links` turns a store subgraph (a typed networkx multigraph)
+into an undirected adjacency whose entries carry the strongest kind of tie
+between two nodes, scored by :mod:`queries.scoring` from edge kinds, counts
+and dates only. :func:`best_paths` finds, for every node, the cheapest path
+of at most ``max_hops`` edges from any seed (cost = -log strength, so
+cheapest = strongest), never passing *through* a blocked node (a pruned
+hub). It is an exact hop-layered Bellman-Ford; equal costs go to fewer hops,
+then to the smaller predecessor id, so results do not depend on the order
+in which edges arrived.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from queries.scoring import Scoring, edge_strength, link_facts, step_cost
 
-__all__ = ["Link", "PathResult", "best_paths", "weighted_links"]
+__all__ = ["EdgeFilter", "EdgeRef", "Link", "Links", "Paths", "add_links", "best_paths", "weighted_links"]
 
 _EPS = 1e-12
+
+EdgeRef = tuple[str, str, str, Mapping[str, Any]]  # src, dst, edge id, edge data
+EdgeFilter = Callable[[str, str, Mapping[str, Any]], bool]
 
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """The strongest kind of tie between two nodes, and the edges behind it."""
+    """The strongest kind of tie between two nodes, and the stored edges behind it."""
 
     kind: str
     strength: float
     cost: float
-    edge_ids: tuple[str, ...]
+    edges: tuple[EdgeRef, ...] = field(compare=False)
 
 
-@dataclass(frozen=True, slots=True)
-class PathResult:
-    """Cheapest path from a seed to ``target`` (node ids, seed first)."""
-
-    target: str
-    nodes: tuple[str, ...]
-    cost: float
+Links = dict[str, dict[str, Link]]  # symmetric adjacency: links[u][v] is links[v][u]
 
 
-EdgeFilter = Callable[[str, str, Mapping[str, Any]], bool]
-
-
-def _grouped(g: nx.MultiDiGraph, keep: EdgeFilter) -> dict[tuple[str, str], dict[str, list[tuple[str, Any]]]]:
-    groups: dict[tuple[str, str], dict[str, list[tuple[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+def _grouped(g: nx.MultiDiGraph, keep: EdgeFilter) -> dict[tuple[str, str], dict[str, list[EdgeRef]]]:
+    groups: dict[tuple[str, str], dict[str, list[EdgeRef]]] = {}
     for u, v, key, data in g.edges(keys=True, data=True):
         if keep(u, v, data):
             pair = (u, v) if u < v else (v, u)
-            groups[pair][data["kind"]].append((key, data))
+            groups.setdefault(pair, {}).setdefault(data["kind"], []).append((u, v, key, data))
     return groups
 
 
-def weighted_links(g: nx.MultiDiGraph, as_of_year: int, scoring: Scoring, keep: EdgeFilter) -> nx.Graph:
-    """One undirected edge per linked pair, holding its strongest :class:`Link`."""
-    h = nx.Graph()
-    h.add_nodes_from(g.nodes)
-    for (u, v), by_kind in sorted(_grouped(g, keep).items()):
-        best: Link | None = None
-        for kind, edges in sorted(by_kind.items()):
-            strength = edge_strength(link_facts(kind, (d for _k, d in edges)), as_of_year, scoring)
-            if strength <= 0.0:
-                continue
-            link = Link(kind, strength, step_cost(strength, kind, scoring), tuple(sorted(k for k, _d in edges)))
-            if best is None or link.cost < best.cost - _EPS:
-                best = link
-        if best is not None:
-            h.add_edge(u, v, link=best)
-    return h
+def _strongest(by_kind: Mapping[str, list[EdgeRef]], year: int, scoring: Scoring) -> Link | None:
+    best: Link | None = None
+    for kind in sorted(by_kind):
+        refs = by_kind[kind]
+        strength = edge_strength(link_facts(kind, (r[3] for r in refs)), year, scoring)
+        if strength <= 0.0:
+            continue
+        cost = step_cost(strength, kind, scoring)
+        if best is None or cost < best.cost - _EPS:
+            best = Link(kind, strength, cost, tuple(sorted(refs, key=lambda r: r[2])))
+    return best
 
 
-def best_paths(
-    h: nx.Graph,
-    seeds: Iterable[str],
-    max_hops: int,
-    *,
-    blocked: Collection[str] = frozenset(),
-) -> dict[str, PathResult]:
+def weighted_links(g: nx.MultiDiGraph, year: int, scoring: Scoring, keep: EdgeFilter) -> Links:
+    """One scored link per linked pair of ``g`` (only edges ``keep`` accepts)."""
+    links: Links = {n: {} for n in g.nodes}
+    add_links(links, g, year, scoring, keep)
+    return links
+
+
+def add_links(links: Links, g: nx.MultiDiGraph, year: int, scoring: Scoring, keep: EdgeFilter) -> None:
+    """Add the pairs of ``g`` not yet linked (all edges of a pair arrive in one fetch)."""
+    for n in g.nodes:
+        links.setdefault(n, {})
+    for (u, v), by_kind in _grouped(g, keep).items():
+        if v in links[u]:
+            continue
+        link = _strongest(by_kind, year, scoring)
+        if link is not None:
+            links[u][v] = link
+            links[v][u] = link
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Best cost per reachable node, and the predecessors to trace each path."""
+
+    cost: Mapping[str, float]
+    layer: Mapping[str, int]
+    parent: tuple[Mapping[str, str], ...]  # parent[layer][node]
+
+    def path(self, node: str) -> tuple[str, ...]:
+        out, layer = [node], self.layer[node]
+        while layer > 0:
+            node = self.parent[layer][node]
+            layer -= 1
+            out.append(node)
+        return tuple(reversed(out))
+
+
+def best_paths(links: Links, seeds: Iterable[str], max_hops: int, *, blocked: Collection[str] = frozenset()) -> Paths:
     """Cheapest ≤ ``max_hops`` path from the seeds to every reachable node.
 
     Nodes in ``blocked`` (pruned hubs) may end a path but never lie inside one.
     """
-    start = sorted(s for s in set(seeds) if s in h)
+    start = sorted(s for s in set(seeds) if s in links)
     cost: dict[str, float] = dict.fromkeys(start, 0.0)
-    parent: list[dict[str, str]] = [{}]  # parent[layer][node]
     layer_of: dict[str, int] = dict.fromkeys(start, 0)
+    parents: list[dict[str, str]] = [{}]
     frontier = start
     for layer in range(1, max_hops + 1):
         improved: dict[str, tuple[float, str]] = {}
         for u in frontier:
-            if u in blocked and layer_of[u] > 0:
+            if layer_of[u] > 0 and u in blocked:
                 continue
             base = cost[u]
-            for v in sorted(h.adj[u]):
-                c = base + h.adj[u][v]["link"].cost
+            for v, link in links[u].items():
+                c = base + link.cost
+                if c >= cost.get(v, float("inf")) - _EPS:
+                    continue
                 old = improved.get(v)
-                if c < cost.get(v, float("inf")) - _EPS and (old is None or c < old[0] - _EPS):
+                if old is None or c < old[0] - _EPS or (c <= old[0] + _EPS and u < old[1]):
                     improved[v] = (c, u)
-        parent.append({})
-        for v, (c, u) in improved.items():
+        parents.append({v: u for v, (_c, u) in improved.items()})
+        for v, (c, _u) in improved.items():
             cost[v], layer_of[v] = c, layer
-            parent[layer][v] = u
-        frontier = sorted(improved)
+        frontier = list(improved)
         if not frontier:
             break
-    return {n: PathResult(n, _trace(n, layer_of[n], parent), cost[n]) for n in cost}
-
-
-def _trace(node: str, layer: int, parent: list[dict[str, str]]) -> tuple[str, ...]:
-    path = [node]
-    while layer > 0:
-        node = parent[layer][node]
-        layer -= 1
-        path.append(node)
-    return tuple(reversed(path))
+    return Paths(cost, layer_of, tuple(parents))

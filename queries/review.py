@@ -53,7 +53,8 @@ def _party(n: Node) -> Party:
     p = n.props
     names = [str(x.get("value")) for x in p.get("names") or () if isinstance(x, Mapping) and x.get("value")]
     other = tuple(x for x in dict.fromkeys([*names, *(str(a) for a in p.get("aliases") or ())]) if x != n.name)
-    ids = p.get("ids") if isinstance(p.get("ids"), Mapping) else {}
+    raw = p.get("ids")
+    ids: Mapping[str, object] = raw if isinstance(raw, Mapping) else {}
     city = p.get("city") or p.get("address")
     return Party(
         n.id,
@@ -67,7 +68,9 @@ def _party(n: Node) -> Party:
     )
 
 
-def review_queue(store: GraphStore, *, band: str | None = "possible", judged: bool = False, limit: int = 200) -> list[ReviewRow]:
+def review_queue(
+    store: GraphStore, *, band: str | None = "possible", judged: bool = False, limit: int = 200
+) -> list[ReviewRow]:
     """Links to review, strongest first: by default possible links no analyst has judged yet."""
     items = [i for i in links_for_review(store, band=band) if judged or i.judgement is None][:limit]
     nodes = store.get_nodes({x for i in items for x in (i.edge.src, i.edge.dst)})

@@ -24,7 +24,7 @@ __all__ = [
     "edge_strength",
     "link_facts",
     "path_strength",
-    "prefix_cost_limit",
+    "expansion_cost_limit",
     "proximity_level",
     "step_cost",
 ]
@@ -122,11 +122,18 @@ def path_strength(cost: float, list_weight: float, scoring: Scoring) -> float:
     return list_weight * math.exp(-cost) / scoring.hop_decay
 
 
-def prefix_cost_limit(min_strength: float, scoring: Scoring) -> float:
-    """Largest path cost whose strength (list weight 1) still reaches ``min_strength``."""
+def expansion_cost_limit(min_strength: float, scoring: Scoring) -> float:
+    """Largest cost of a path to a node from which a tie of ``min_strength`` is still possible.
+
+    Going on from a node adds at least one step other than SAME_AS (records
+    SAME_AS a designated entity are designated themselves), which multiplies
+    strength by at most the largest kind weight times the hop decay; the
+    first hop is not decayed, so the bound is ``exp(-cost) × max weight``.
+    """
     if min_strength <= 0.0:
         return math.inf
-    return -math.log(min_strength * scoring.hop_decay)
+    top = max((w for k, w in scoring.kind_weights.items() if k != "SAME_AS"), default=1.0)
+    return math.log(top / min_strength)
 
 
 def proximity_level(strength: float, scoring: Scoring) -> Level:

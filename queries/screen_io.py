@@ -85,6 +85,11 @@ def _table(path: Path) -> list[list[str]]:
     raise InputError(f"{path}: unsupported file type {path.suffix!r}; give a .csv or .xlsx file")
 
 
+def _printable(value: str) -> str:
+    """Undecodable bytes shown as U+FFFD in the output."""
+    return "".join("\ufffd" if 0xDC80 <= ord(c) <= 0xDCFF else c for c in value)
+
+
 def _row(path: str, number: int, cells: dict[str, str]) -> tuple[ScreenInput, list[RowProblem]]:
     problems: list[RowProblem] = []
     name, raw_id, raw_country = cells.get("name", ""), cells.get("id", ""), cells.get("country", "")
@@ -92,7 +97,8 @@ def _row(path: str, number: int, cells: dict[str, str]) -> tuple[ScreenInput, li
         bad = _bad_bytes(value)
         if bad:
             problems.append(RowProblem(path, number, column, bad))
-            return ScreenInput(number, raw_id, name, None, problem=f"{column}: {bad}"), problems
+            shown = ScreenInput(number, _printable(raw_id), _printable(name), None, problem=f"{column}: {bad}")
+            return shown, problems
     if not name.strip():
         problems.append(RowProblem(path, number, "name", "empty name"))
         return ScreenInput(number, raw_id, name, None, problem="empty name"), problems

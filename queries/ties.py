@@ -13,7 +13,7 @@ cost nothing. Every step lists the stored edges behind it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,12 +21,12 @@ import networkx as nx
 
 from graph.model import EdgeKind
 from graph.store import GraphStore, SubgraphQuery
-from queries.concern import ConcernHit, ConcernIndex, concern_index
+from queries.concern import ConcernHit, ConcernIndex, ConcernNeighbourhood, concern_index
 from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
 from queries.expand import expand
 from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
 from queries.lists import AllListsCount, ListsView, list_weight
-from queries.paths import PathResult, best_paths, weighted_links
+from queries.paths import EdgeFilter, Links, Paths, best_paths, weighted_links
 from queries.scoring import Level, Scoring, path_strength, proximity_level
 
 __all__ = [
@@ -89,7 +89,7 @@ class Tie:
 
 @dataclass(frozen=True, slots=True)
 class TieSearch:
-    """Ties with what was searched: parameters, seeds, pruned hubs and the subgraph."""
+    """Ties with what was searched: parameters, seeds, pruned hubs, and the seeds' own edges."""
 
     org_id: str
     seeds: tuple[str, ...]
@@ -102,24 +102,20 @@ class TieSearch:
     pruned: tuple[PathNode, ...]
     examined_nodes: int
     examined_edges: int
-    graph: nx.MultiDiGraph = field(compare=False, repr=False)
+    seed_graph: nx.MultiDiGraph = field(compare=False, repr=False)
 
 
-def _path_node(g: nx.MultiDiGraph, node: str) -> PathNode:
-    d = g.nodes[node]
+NodeData = Callable[[str], Mapping[str, Any]]
+
+
+def _path_node(node_data: NodeData, node: str) -> PathNode:
+    d = node_data(node)
     return PathNode(node, str(d.get("kind", "")), str(d.get("name", node)))
 
 
-def _step(g: nx.MultiDiGraph, h: nx.Graph, u: str, v: str) -> Step:
-    link = h.edges[u, v]["link"]
-    wanted = set(link.edge_ids)
-    found = [
-        edge_from_nx(a, b, data)
-        for a, b in ((u, v), (v, u))
-        for key, data in (g.get_edge_data(a, b) or {}).items()
-        if key in wanted
-    ]
-    evidence = tuple(edge_evidence(e) for e in sorted(found, key=lambda e: e.id))
+def _step(links: Links, u: str, v: str) -> Step:
+    link = links[u][v]
+    evidence = tuple(edge_evidence(edge_from_nx(a, b, data)) for a, b, _key, data in link.edges)
     return Step(u, v, link.kind, link.strength, evidence)
 
 
@@ -127,63 +123,79 @@ def _step(g: nx.MultiDiGraph, h: nx.Graph, u: str, v: str) -> Step:
 class _Candidate:
     entity: str
     strength: float
-    hops: int
-    path: PathResult
+    nodes: tuple[str, ...]
     hit: ConcernHit
 
+    @property
+    def hops(self) -> int:
+        return len(self.nodes) - 1
+
     def rank(self) -> tuple[float, int, tuple[str, ...], int]:
-        return (-self.strength, self.hops, self.path.nodes, len(self.hit.via))
+        return (-self.strength, self.hops, self.nodes, len(self.hit.via))
 
 
 def _candidates(
-    found: Mapping[str, PathResult],
-    h: nx.Graph,
+    found: Paths,
+    links: Links,
     seeds: set[str],
     concern: ConcernIndex,
     lists: ListsView,
     scoring: Scoring,
 ) -> dict[str, _Candidate]:
     best: dict[str, _Candidate] = {}
-    for node in sorted(found):
-        hits = concern.hits.get(node)
-        if not hits or node in seeds:
-            continue
-        p = found[node]
-        if all(h.edges[a, b]["link"].kind == "SAME_AS" for a, b in zip(p.nodes, p.nodes[1:], strict=False)):
+    for node in sorted(n for n in found.cost if n in concern.hits and n not in seeds):
+        hits = concern.hits[node]
+        nodes = found.path(node)
+        if all(links[a][b].kind == "SAME_AS" for a, b in zip(nodes, nodes[1:], strict=False)):
             continue  # the same organisation: a direct designation, not a tie
-        hops = len(p.nodes) - 1
         for entity in sorted({hit.listing.entity for hit in hits}):
             mine = [hit for hit in hits if hit.listing.entity == entity]
             weight = max(list_weight(lists, hit.listing.list_key) for hit in mine)
-            c = _Candidate(entity, path_strength(p.cost, weight, scoring), hops, p, mine[0])
+            c = _Candidate(entity, path_strength(found.cost[node], weight, scoring), nodes, mine[0])
             if entity not in best or c.rank() < best[entity].rank():
                 best[entity] = c
     return best
 
 
-def _tie(g: nx.MultiDiGraph, h: nx.Graph, c: _Candidate, concern: ConcernIndex, scoring: Scoring) -> Tie:
-    nodes = [_path_node(g, n) for n in c.path.nodes]
-    steps = [_step(g, h, a, b) for a, b in zip(c.path.nodes, c.path.nodes[1:], strict=False)]
+def _tie(node_data: NodeData, links: Links, c: _Candidate, concern: ConcernIndex, scoring: Scoring) -> Tie:
+    nodes = [_path_node(node_data, n) for n in c.nodes]
+    steps = [_step(links, a, b) for a, b in zip(c.nodes, c.nodes[1:], strict=False)]
     for e in c.hit.via:
         nxt = e.dst if e.src == nodes[-1].id else e.src
-        nodes.append(_path_node(g, nxt) if nxt in g else PathNode(nxt, "Organisation", nxt))
+        nodes.append(_path_node(node_data, nxt))
         steps.append(Step(nodes[-2].id, nxt, "SAME_AS", 1.0, (edge_evidence(e),)))
-    listings = sorted(
-        {h_.listing.designation.id: h_.listing for h_ in concern.hits.get(c.path.target, ()) if h_.listing.entity == c.entity}.values(),
-        key=lambda x: x.designation.id,
-    )
+    reached = concern.hits.get(c.nodes[-1], ())
+    listings = sorted({x.listing.designation.id: x.listing for x in reached if x.listing.entity == c.entity}.values(), key=lambda x: x.designation.id)
     entries = tuple(list_entry(x.designation, x.edge, active=True) for x in listings)
     level = proximity_level(c.strength, scoring)
     return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries)
 
 
-def same_as_filter(policy: SameAsPolicy) -> Callable[[str, str, Mapping[str, Any]], bool]:
+def same_as_filter(policy: SameAsPolicy) -> EdgeFilter:
     """Keep every edge except SAME_AS links that do not hold."""
 
     def keep(u: str, v: str, data: Mapping[str, Any]) -> bool:
         return data["kind"] != "SAME_AS" or policy.holds(edge_from_nx(u, v, data))
 
     return keep
+
+
+def _ranked(
+    links: Links,
+    node_data: NodeData,
+    seeds: Sequence[str],
+    blocked: Collection[str],
+    *,
+    max_hops: int,
+    concern: ConcernIndex,
+    lists: ListsView,
+    scoring: Scoring,
+    min_strength: float,
+) -> tuple[Tie, ...]:
+    found = best_paths(links, seeds, max_hops, blocked=blocked)
+    best = _candidates(found, links, set(seeds), concern, lists, scoring)
+    kept = (c for c in best.values() if c.hops == 1 or c.strength >= min_strength)
+    return tuple(_tie(node_data, links, c, concern, scoring) for c in sorted(kept, key=_Candidate.rank))
 
 
 def rank_ties(
@@ -198,12 +210,17 @@ def rank_ties(
     as_of: str,
     min_strength: float = 0.0,
 ) -> tuple[Tie, ...]:
-    """The ranked ties found in a subgraph (no store access); pruned hubs never lie inside a path."""
-    h = weighted_links(g, int(as_of[:4]), scoring, same_as_filter(policy))
-    found = best_paths(h, seeds, max_hops, blocked=frozenset(g.graph.get("pruned", ())))
-    best = _candidates(found, h, set(seeds), concern, lists, scoring)
-    ranked = sorted((c for c in best.values() if c.strength >= min_strength), key=_Candidate.rank)
-    return tuple(_tie(g, h, c, concern, scoring) for c in ranked)
+    """The ranked ties in one store subgraph (no store access): the reference semantics.
+
+    Pruned hubs (``g.graph["pruned"]``) never lie inside a path. Ties of one
+    hop are always kept; longer ones only from ``min_strength`` up.
+    """
+    links = weighted_links(g, int(as_of[:4]), scoring, same_as_filter(policy))
+    node_data: NodeData = lambda n: g.nodes[n] if n in g else {"kind": "", "name": n}  # noqa: E731
+    blocked = frozenset(g.graph.get("pruned", ()))
+    return _ranked(
+        links, node_data, seeds, blocked, max_hops=max_hops, concern=concern, lists=lists, scoring=scoring, min_strength=min_strength
+    )
 
 
 def find_ties(
@@ -219,11 +236,13 @@ def find_ties(
     as_of: str | None = None,
     concern: ConcernIndex | None = None,
     policy: SameAsPolicy | None = None,
+    cache: ConcernNeighbourhood | None = None,
 ) -> TieSearch:
-    """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, subgraph).
+    """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, seed subgraph).
 
-    Every tie of strength ≥ ``min_strength`` is found with its strongest path;
-    weaker ones are not searched (0 searches everything).
+    Every tie of one hop, and every longer tie of strength ≥ ``min_strength``,
+    is found with its strongest path; weaker ones are not searched (0
+    searches everything). ``cache`` (for batches) changes speed, not results.
     """
     check_hops(max_hops)
     lists = lists or AllListsCount()
@@ -231,7 +250,7 @@ def find_ties(
     policy = policy or same_as_policy(store)
     concern = concern or concern_index(store, lists, policy)
     seeds = equivalents(store, org_id, policy).members
-    g = expand(
+    grown = expand(
         store,
         seeds,
         max_hops=max_hops,
@@ -242,20 +261,20 @@ def find_ties(
         min_strength=min_strength,
         scoring=scoring,
         as_of=as_of,
+        cache=cache,
     )
-    as_of = str(g.graph["as_of"])
-    found = rank_ties(
-        g,
+    found = _ranked(
+        grown.links,
+        grown.node,
         seeds,
+        grown.pruned,
         max_hops=max_hops,
         concern=concern,
         lists=lists,
-        policy=policy,
         scoring=scoring,
-        as_of=as_of,
         min_strength=min_strength,
     )
-    pruned = tuple(_path_node(g, n) for n in g.graph["pruned"] if n in g)
+    pruned = tuple(_path_node(grown.node, n) for n in sorted(grown.pruned))
     return TieSearch(
         org_id,
         seeds,
@@ -263,18 +282,18 @@ def find_ties(
         since,
         degree_cap,
         min_strength,
-        as_of,
-        _named(store, g, found),
+        grown.as_of,
+        _named(store, found),
         pruned,
-        g.number_of_nodes(),
-        g.number_of_edges(),
-        g,
+        len(grown.nodes),
+        grown.linked_pairs,
+        grown.seed_graph,
     )
 
 
-def _named(store: GraphStore, g: nx.MultiDiGraph, found: tuple[Tie, ...]) -> tuple[Tie, ...]:
-    """Fill in names of listed entities that lie outside the searched subgraph."""
-    missing = {t.target for t in found if t.target not in g}
+def _named(store: GraphStore, found: tuple[Tie, ...]) -> tuple[Tie, ...]:
+    """Fill in the names of listed entities that lie outside the searched graph."""
+    missing = {t.target for t in found if t.nodes[-1].name == t.target}
     if not missing:
         return found
     nodes = store.get_nodes(missing)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import networkx as nx
 
@@ -85,14 +86,28 @@ def _year(date: str | None) -> str | None:
     return date[:4] if date and date[:4].isdigit() else None
 
 
-def _view_edge(kind: str, a: str, b: str, items: list[tuple[str, str, Mapping[str, object]]], possible: bool) -> ViewEdge:
-    counts = [(d.get("props") or {}).get("count") for _u, _v, d in items]  # type: ignore[union-attr]
+_Item = tuple[str, str, Mapping[str, Any]]
+
+
+def _view_edge(kind: str, a: str, b: str, items: list[_Item], possible: bool) -> ViewEdge:
+    counts = [(d.get("props") or {}).get("count") for _u, _v, d in items]
     works = sum(int(c) for c in counts if isinstance(c, int | float)) if kind == "COLLABORATED_WITH" else None
-    years = sorted({y for _u, _v, d in items for y in (_year(d.get("start")), _year(d.get("end"))) if y})  # type: ignore[arg-type]
+    years = sorted({y for _u, _v, d in items for y in (_year(d.get("start")), _year(d.get("end"))) if y})
     ordered = sorted(items, key=lambda t: str(t[2].get("start") or ""), reverse=True)
     evidence = tuple(edge_evidence(edge_from_nx(u, v, d)) for u, v, d in ordered[:EVIDENCE_PER_EDGE])
     eid = f"{kind}|{a}|{b}" + ("|possible" if possible else "")
-    return ViewEdge(eid, a, b, kind, len(items), works, years[0] if years else None, years[-1] if years else None, possible, evidence)
+    return ViewEdge(
+        eid,
+        a,
+        b,
+        kind,
+        len(items),
+        works,
+        years[0] if years else None,
+        years[-1] if years else None,
+        possible,
+        evidence,
+    )
 
 
 def aggregate_edges(g: nx.MultiDiGraph, rep: Mapping[str, str], holds: set[str]) -> list[ViewEdge]:
@@ -100,7 +115,7 @@ def aggregate_edges(g: nx.MultiDiGraph, rep: Mapping[str, str], holds: set[str])
 
     ``holds`` names the SAME_AS edges that hold (the others are shown as possible links).
     """
-    groups: dict[tuple[str, str, str, bool], list[tuple[str, str, Mapping[str, object]]]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, bool], list[_Item]] = defaultdict(list)
     for u, v, key, data in g.edges(keys=True, data=True):
         if u not in rep or v not in rep:
             continue
@@ -141,7 +156,9 @@ def connected_to(seed: str, edges: Sequence[ViewEdge]) -> dict[str, int]:
     return dist
 
 
-def _parents(seed: str, nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge], weight: Mapping[str, int]) -> dict[str, str]:
+def _parents(
+    seed: str, nodes: Mapping[str, ViewNode], edges: Sequence[ViewEdge], weight: Mapping[str, int]
+) -> dict[str, str]:
     """For each node, the neighbour one step closer to the seed it is best reached from."""
     adj = _adjacency(edges)
     parent: dict[str, str] = {}
@@ -207,7 +224,14 @@ def cap(
     revealed = set(reveal)
     order = sorted(
         nodes,
-        key=lambda n: (n != seed, parent.get(n) not in revealed, not nodes[n].designation, nodes[n].distance, -weight[n], n),
+        key=lambda n: (
+            n != seed,
+            parent.get(n) not in revealed,
+            not nodes[n].designation,
+            nodes[n].distance,
+            -weight[n],
+            n,
+        ),
     )
     kept: set[str] = set()
     ranked: list[str] = []

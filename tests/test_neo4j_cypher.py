@@ -26,10 +26,12 @@ def test_labels_and_types_come_only_from_enums() -> None:
 
 
 def test_schema_names_every_edge_kind() -> None:
-    text = "\n".join(cy.schema_statements())
+    statements = dict(cy.schema_statements())
     for kind in EdgeKind:
-        assert f"[r:{kind.value}]" in text
-    assert all("IF NOT EXISTS" in s for s in cy.schema_statements())
+        assert f"[r:{kind.value}]" in statements[f"rsgraph_{kind.value.lower()}_eid"]
+    assert all(s.startswith("CREATE ") and f" {name} IF NOT EXISTS " in s for name, s in statements.items())
+    assert statements["rsgraph_entity_id"].startswith("CREATE CONSTRAINT")
+    assert statements[cy.FULLTEXT_INDEX].startswith("CREATE FULLTEXT INDEX")
 
 
 def test_safe_uri_drops_credentials() -> None:

@@ -10,15 +10,15 @@ from typing import Any, TypeVar
 
 import click
 
-from app.context import opened_store, settings_from, store_option
+from app.context import opened_store, store_option
 from graph.settings import Settings
 from graph.store import GraphStore
 from ingest.lists_config import load_lists_config
 from queries.alert_digest import alert_payload
-from queries.alert_lock import RunLocked, lock_path, run_lock
+from queries.alert_job import run_job
+from queries.alert_lock import RunLocked
 from queries.alert_schedule import parse_every, run_every
-from queries.alerts import RunReport, list_alerts, review_alert, run_alerts
-from queries.delivery import channels_from_settings
+from queries.alerts import RunReport, list_alerts, review_alert
 from queries.delivery.jsonl import append_lines
 
 __all__ = ["alerts"]
@@ -66,14 +66,10 @@ def _show(report: RunReport) -> None:
 def _job(
     store: str | None, refresh: Path | None, output: Path | None, hops: int | None, lists_config: str | None
 ) -> RunReport:
-    settings = settings_from(store)
     lists = load_lists_config(lists_config)
-    with run_lock(lock_path(settings)), opened_store(store) as (settings, handle):
-        if refresh is not None:
-            _refresh(handle, settings, refresh)
-        report = run_alerts(
-            handle, channels=channels_from_settings(settings), hops=hops or settings.alerts_hops, lists=lists
-        )
+    with opened_store(store) as (settings, handle):
+        before = (lambda: _refresh(handle, settings, refresh)) if refresh is not None else None
+        report = run_job(handle, settings, lists=lists, hops=hops, before=before)
     if output is not None:
         _write_output(output, report)
     _show(report)

@@ -20,17 +20,30 @@ APP = Path(__file__).resolve().parents[1] / "streamlit_app.py"
 def streamlit_command(host: str, port: int) -> list[str]:
     """The ``streamlit run`` command line: headless, no telemetry, no file watching."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false",
-        "--server.maxUploadSize", "10",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
-        "--theme.base", "light",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        "--server.maxUploadSize",
+        "10",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "minimal",
+        "--theme.base",
+        "light",
+    ]
 
 
 def serve(store: str, *, host: str = "127.0.0.1", port: int = 8501) -> None:

@@ -26,8 +26,13 @@ SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples" / "config.tom
     show_default="data/samples/config.toml",
     help="Ingest config to load.",
 )
-@click.option("--serve/--no-serve", "serve_app", default=True, show_default=True,
-              help="After loading, open the analyst app on the demo store (--no-serve: just load).")
+@click.option(
+    "--serve/--no-serve",
+    "serve_app",
+    default=True,
+    show_default=True,
+    help="After loading, open the analyst app on the demo store (--no-serve: just load).",
+)
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True, help="Port of the app.")
 def demo(store: str | None, config: Path, serve_app: bool, port: int) -> None:
     """Build the demo graph from data/samples/, print what it holds, then open the app on it."""

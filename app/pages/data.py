@@ -17,29 +17,57 @@ c1.metric("organisations", f"{o.nodes.get('Organisation', 0):,}")
 c2.metric("edges", f"{sum(o.edges.values()):,}")
 c3.metric("last ingest", (o.last_ingest or "never")[:16].replace("T", " "))
 c4.metric("store version", o.store_version)
-if st.button("Reload data", help="Drop cached results (they also refresh by themselves after an ingest).", key="reload"):
+if st.button(
+    "Reload data", help="Drop cached results (they also refresh by themselves after an ingest).", key="reload"
+):
     st.cache_data.clear()
     st.rerun()
 
 st.subheader("Lists of entities of concern in force")
 st.caption("Legal effect and weight come from the lists configuration, never from a country.")
 st.dataframe(
-    pd.DataFrame([{"list": x.name, "key": x.key, "legal effect": x.legal_effect, "of concern": x.of_concern,
-                   "weight": x.weight, "authority": x.authority, "entries held": x.entries, "active": x.active,
-                   "delisted": x.delisted, "versions": ", ".join(x.versions) or "not ingested",
-                   "retrieved": x.retrieved_at[:10]} for x in o.lists]),
+    pd.DataFrame(
+        [
+            {
+                "list": x.name,
+                "key": x.key,
+                "legal effect": x.legal_effect,
+                "of concern": x.of_concern,
+                "weight": x.weight,
+                "authority": x.authority,
+                "entries held": x.entries,
+                "active": x.active,
+                "delisted": x.delisted,
+                "versions": ", ".join(x.versions) or "not ingested",
+                "retrieved": x.retrieved_at[:10],
+            }
+            for x in o.lists
+        ]
+    ),
     hide_index=True,
     width="stretch",
-)  # fmt: skip
+)
 
 st.subheader("Sources")
 st.dataframe(
-    pd.DataFrame([{"source": s.source, "dataset versions": ", ".join(s.dataset_versions), "runs": s.runs,
-                   "last run": s.last_run, "read": s.read, "written": s.written, "rejected": s.rejected,
-                   "failed runs": s.failed} for s in o.sources]),
+    pd.DataFrame(
+        [
+            {
+                "source": s.source,
+                "dataset versions": ", ".join(s.dataset_versions),
+                "runs": s.runs,
+                "last run": s.last_run,
+                "read": s.read,
+                "written": s.written,
+                "rejected": s.rejected,
+                "failed runs": s.failed,
+            }
+            for s in o.sources
+        ]
+    ),
     hide_index=True,
     width="stretch",
-)  # fmt: skip
+)
 
 c1, c2 = st.columns(2)
 with c1:
@@ -51,17 +79,34 @@ with c2:
 
 with st.expander(f"Ingest runs ({len(o.runs)})"):
     st.dataframe(
-        pd.DataFrame([{"started": r.started_at, "source": r.source, "dataset version": r.dataset_version, "read": r.read,
-                       "written": r.written, "rejected": r.rejected, "failed": r.failed or "", "location": r.location}
-                      for r in o.runs]),
+        pd.DataFrame(
+            [
+                {
+                    "started": r.started_at,
+                    "source": r.source,
+                    "dataset version": r.dataset_version,
+                    "read": r.read,
+                    "written": r.written,
+                    "rejected": r.rejected,
+                    "failed": r.failed or "",
+                    "location": r.location,
+                }
+                for r in o.runs
+            ]
+        ),
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
 
 with st.expander(f"Analysts' writes (judgements: {o.judgements}, watched: {o.watched})"):
     log = audit_log(state.store(), limit=100)
     if log:
-        st.dataframe(pd.DataFrame([{"at": e.at, "user": e.user, "action": e.action, "target": e.target, "detail": e.detail}
-                                   for e in log]), hide_index=True, width="stretch")  # fmt: skip
+        st.dataframe(
+            pd.DataFrame(
+                [{"at": e.at, "user": e.user, "action": e.action, "target": e.target, "detail": e.detail} for e in log]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     else:
         st.caption("No writes made through the app yet.")

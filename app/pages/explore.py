@@ -39,7 +39,9 @@ with st.expander("Filters", expanded=True):
     concern = state.concern()
     held = sorted(concern.coverage)
     names = {k: concern.coverage[k].name for k in held}
-    chosen_lists = st.multiselect("Lists of concern that mark a node", held, default=held, format_func=lambda k: names.get(k, k), key="x_lists")
+    chosen_lists = st.multiselect(
+        "Lists of concern that mark a node", held, default=held, format_func=lambda k: names.get(k, k), key="x_lists"
+    )
 
 query = ExploreQuery(
     org_id=org_id,
@@ -87,14 +89,16 @@ with graph_col:
     event: Any = streamlit_cytoscape(
         elements(nodes, edges, path),
         layout={**layout(len(nodes)), "_filters": repr(filters)},
-        node_styles=node_styles(large),  # type: ignore[arg-type]
-        edge_styles=edge_styles(large),  # type: ignore[arg-type]
+        node_styles=node_styles(large),
+        edge_styles=edge_styles(large),
         height=640,
         key=f"graph-{org_id}",
         node_actions=["expand"],
         events=[Event("select_node", "tap", "node"), Event("select_edge", "tap", "edge")],
     )
-    st.caption("Click a node for its facts and sources; double-click (or the expand button) to grow the network from it.")
+    st.caption(
+        "Click a node for its facts and sources; double-click (or the expand button) to grow the network from it."
+    )
 
 if isinstance(event, dict) and event.get("timestamp") != ss.graph_ts:
     ss.graph_ts = event.get("timestamp")

@@ -31,7 +31,9 @@ def _party(col: st.delta_generator.DeltaGenerator, p: Party) -> None:
         col.caption("also: " + "; ".join(p.other_names))
     if p.ids:
         col.caption("ids: " + "; ".join(f"{k} {v}" for k, v in p.ids))
-    col.caption(f"source {p.source.source} · {p.source.dataset_version}" + (f" · {p.source.url}" if p.source.url else ""))
+    col.caption(
+        f"source {p.source.source} · {p.source.dataset_version}" + (f" · {p.source.url}" if p.source.url else "")
+    )
 
 
 def _decide(row: ReviewRow, decision: str, why: str) -> None:
@@ -57,14 +59,21 @@ if st.session_state.get("review_done"):
 for row in rows:
     with st.container(border=True):
         status = row.judgement or "not judged"
-        st.markdown(f"**{row.band}** · score {row.score:.2f} · {row.method} · {status}" + ("" if row.holds else " · not followed"))
+        st.markdown(
+            f"**{row.band}** · score {row.score:.2f} · {row.method} · {status}"
+            + ("" if row.holds else " · not followed")
+        )
         st.caption(row.explanation)
         left, right = st.columns(2)
         _party(left, row.a)
         _party(right, row.b)
         for j in row.history:
             st.caption(f"{j.at[:19]} {j.by}: {j.decision} — {j.why}")
-        why = st.text_input("Reason", key=f"why-{row.edge_id}", placeholder="e.g. same address and ROR id; or: the alias names another institute")
+        why = st.text_input(
+            "Reason",
+            key=f"why-{row.edge_id}",
+            placeholder="e.g. same address and ROR id; or: the alias names another institute",
+        )
         b1, b2, b3, _ = st.columns([1, 1, 1, 3])
         if b1.button("Same organisation", key=f"same-{row.edge_id}"):
             _decide(row, "same", why)

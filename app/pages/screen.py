@@ -11,10 +11,11 @@ from app.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_upload, re
 st.title("Screen a partner list")
 st.caption(
     f"A .csv or .xlsx file with a **name** column; **country** (ISO-2, only to tell namesakes apart) and **id** are "
-    f"optional. Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows here; larger lists: `rsgraph screen`. "
+    f"optional. Up to {MAX_UPLOAD_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows here; "
+    "larger lists: `rsgraph screen`. "
     "Only a *match* counts as a match; *possible* needs a human look."
 )
-upload = st.file_uploader("Partner list", type=["csv", "xlsx"], key="screen_upload")
+upload = st.file_uploader("Partner list (.csv or .xlsx)", key="screen_upload")  # any file: bad ones get a clear message
 if upload is None:
     st.stop()
 
@@ -40,13 +41,29 @@ st.dataframe(
     table,
     hide_index=True,
     width="stretch",
-    column_order=["row", "name", "country", "decision", "match_name", "match_id", "score", "legal_restriction",
-                  "advisory_listing", "network_proximity", "strongest_path", "explanation", "id", "match_ror"],
-)  # fmt: skip
+    column_order=[
+        "row",
+        "name",
+        "country",
+        "decision",
+        "match_name",
+        "match_id",
+        "score",
+        "legal_restriction",
+        "advisory_listing",
+        "network_proximity",
+        "strongest_path",
+        "explanation",
+        "id",
+        "match_ror",
+    ],
+)
 
 stem = upload.name.rsplit(".", 1)[0]
 c1, c2, c3 = st.columns([1, 1, 2])
-c1.download_button("Download results (CSV)", results_file(results, "csv"), f"{stem}-screened.csv", "text/csv", key="dl_csv")
+c1.download_button(
+    "Download results (CSV)", results_file(results, "csv"), f"{stem}-screened.csv", "text/csv", key="dl_csv"
+)
 c2.download_button(
     "Download results (XLSX)",
     results_file(results, "xlsx"),

@@ -6,7 +6,8 @@ import streamlit as st
 
 from app import state
 from app.report_view import render_report
-from queries.identify import Ambiguous, Candidate, Found, NotFound, WrongKind
+from queries.identify import Ambiguous, Candidate, Found, Identification, NotFound, WrongKind
+from queries.render import render_html
 
 st.title("Search an organisation")
 key = state.data_key()
@@ -22,10 +23,20 @@ with st.container():
         accept_new_options=True,
         key="search_text",
     )
+    if text:
+        st.query_params["q"] = text
+    else:
+        text = st.query_params.get("q")  # a shared address: search?q=NAME_OR_ID
     with st.expander("Search options"):
-        country = st.text_input("Country (ISO-2), only to tell namesakes apart; never used by a signal", max_chars=2, key="search_country")
+        country = st.text_input(
+            "Country (ISO-2), only to tell namesakes apart; never used by a signal", max_chars=2, key="search_country"
+        )
         hops = st.slider("Search ties up to this many hops", 1, 4, 3, key="search_hops")
         since = st.text_input("Only ties dated from this year on (blank: all years)", max_chars=4, key="search_since")
+since_year = since.strip() or None
+if since_year and not (since_year.isdigit() and len(since_year) == 4):
+    st.error(f"“{since_year}” is not a year; give four digits, e.g. 2019. Searching all years.")
+    since_year = None
 
 
 def _candidates(items: tuple[Candidate, ...], prefix: str) -> None:
@@ -35,6 +46,8 @@ def _candidates(items: tuple[Candidate, ...], prefix: str) -> None:
         cols[0].markdown(f"**{c.name}**{where} — `{c.id}` · {c.band} {c.score:.2f}  \n{c.explanation}")
         if cols[1].button("Open", key=f"{prefix}-{c.id}"):
             state.choose_org(c.id)
+            st.session_state["search_outcome"] = None
+            st.query_params.pop("q", None)
             st.rerun()
 
 
@@ -44,6 +57,7 @@ if text and st.session_state.get("last_search") != (text, country):
         state.choose_org(by_label[text])
         st.session_state["search_outcome"] = None
     else:
+        outcome: Identification | None
         try:
             outcome = state.cached_identify(key, text, country.strip().upper() or None)
         except (WrongKind, ValueError) as exc:
@@ -52,27 +66,27 @@ if text and st.session_state.get("last_search") != (text, country):
         else:
             st.session_state["search_error"] = None
         st.session_state["search_outcome"] = outcome
-        if isinstance(outcome, Found):
-            state.choose_org(outcome.org.id)
+        state.choose_org(outcome.org.id if isinstance(outcome, Found) else None)
 
 if st.session_state.get("search_error"):
     st.error(st.session_state["search_error"])
-outcome = st.session_state.get("search_outcome")
-if isinstance(outcome, Ambiguous):
-    st.warning(f"“{outcome.query}” may be several organisations; none is picked for you. Choose one:")
-    _candidates(outcome.candidates, "amb")
-elif isinstance(outcome, NotFound):
-    st.warning(f"No organisation in the store matches “{outcome.query}”.")
-    if outcome.suggestions:
+shown = st.session_state.get("search_outcome")
+if isinstance(shown, Ambiguous):
+    st.warning(f"“{shown.query}” may be several organisations; none is picked for you. Choose one:")
+    _candidates(shown.candidates, "amb")
+elif isinstance(shown, NotFound):
+    st.warning(f"No organisation in the store matches “{shown.query}”.")
+    if shown.suggestions:
         st.markdown("Did you mean:")
-        _candidates(outcome.suggestions, "sug")
-elif isinstance(outcome, Found) and outcome.others:
-    st.caption("Other organisations with similar names (not this one): " + "; ".join(f"{c.name} `{c.id}`" for c in outcome.others[:5]))
+        _candidates(shown.suggestions, "sug")
+elif isinstance(shown, Found) and shown.others:
+    others = "; ".join(f"{c.name} `{c.id}`" for c in shown.others[:5])
+    st.caption(f"Other organisations with similar names (not this one): {others}")
 
 org_id = state.chosen_org()
 if org_id:
     try:
-        report = state.cached_report(key, org_id, text or org_id, hops, since.strip() or None)
+        report = state.cached_report(key, org_id, text or org_id, hops, since_year)
     except LookupError as exc:
         st.error(str(exc))
         st.stop()
@@ -82,10 +96,12 @@ if org_id:
         st.switch_page("pages/explore.py")
     c2.download_button(
         "Download this report (HTML)",
-        state.cached_report_html(key, org_id, text or org_id, hops, since.strip() or None),
+        lambda: render_html(report),  # rendered on click, off the first paint
         file_name=f"rsgraph-report-{org_id.replace(':', '_')}.html",
         mime="text/html",
         key="report_html",
     )
 else:
-    st.info("Type a name or id above. Names in any script, acronyms, former names and ROR/OpenAlex/PIC ids are accepted.")
+    st.info(
+        "Type a name or id above. Names in any script, acronyms, former names and ROR/OpenAlex/PIC ids are accepted."
+    )

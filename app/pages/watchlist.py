@@ -13,16 +13,22 @@ from queries.watchlist import WatchError, unwatch, watch, watched
 
 st.title("Watchlist and alerts")
 store = state.store()
+if st.session_state.get("watch_flash"):
+    st.success(st.session_state.pop("watch_flash"))
 
 st.subheader("Watched organisations")
 entries = sorted(watched(store), key=lambda e: e.name.casefold())
 if entries:
     st.dataframe(
-        pd.DataFrame([{"organisation": e.name, "id": e.org_id, "why": e.why, "added by": e.added_by, "added": e.added_at[:10]}
-                      for e in entries]),
+        pd.DataFrame(
+            [
+                {"organisation": e.name, "id": e.org_id, "why": e.why, "added by": e.added_by, "added": e.added_at[:10]}
+                for e in entries
+            ]
+        ),
         hide_index=True,
         width="stretch",
-    )  # fmt: skip
+    )
 else:
     st.caption("Nobody is watched yet.")
 
@@ -39,23 +45,32 @@ if add:
         except WatchError as exc:
             st.error(str(exc))
         else:
-            record_action(store, user=who, action="watch", target=entry.org_id, detail=why)
-            state.bump()
-            st.success(f"Watching {entry.name} ({entry.org_id})." if new else f"{entry.name} was already watched.")
+            if new:
+                record_action(store, user=who, action="watch", target=entry.org_id, detail=why)
+                state.bump()
+            st.session_state["watch_flash"] = (
+                f"Watching {entry.name} ({entry.org_id})." if new else f"{entry.name} was already watched."
+            )
+            st.rerun()
     elif who:
         st.warning("Give an organisation's name or id.")
 
 if entries:
     c1, c2 = st.columns([3, 1])
-    gone = c1.selectbox("Stop watching", [e.org_id for e in entries], index=None, key="unwatch_id",
-                        format_func=lambda i: next(f"{e.name} ({i})" for e in entries if e.org_id == i))  # fmt: skip
+    gone = c1.selectbox(
+        "Stop watching",
+        [e.org_id for e in entries],
+        index=None,
+        key="unwatch_id",
+        format_func=lambda i: next(f"{e.name} ({i})" for e in entries if e.org_id == i),
+    )
     if c2.button("Remove", key="unwatch_btn", disabled=gone is None):
         who = require_writer("change the watchlist")
         if who and gone:
             removed = unwatch(store, gone)
             record_action(store, user=who, action="unwatch", target=gone)
             state.bump()
-            st.success(f"No longer watching {removed.name if removed else gone}.")
+            st.session_state["watch_flash"] = f"No longer watching {removed.name if removed else gone}."
             st.rerun()
 
 st.subheader("Alerts")
@@ -80,8 +95,16 @@ for view in alerts:
         for step in a.path:
             st.markdown(f"- {step}")
         if a.records:
-            st.dataframe(pd.DataFrame([{"record": r.id, "kind": r.kind, "source": r.source, "dataset version": r.dataset_version}
-                                       for r in a.records]), hide_index=True, width="stretch")  # fmt: skip
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"record": r.id, "kind": r.kind, "source": r.source, "dataset version": r.dataset_version}
+                        for r in a.records
+                    ]
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         if view.review:
             st.caption(f"reviewed by {view.review.by} at {view.review.at}: {view.review.note}")
         if not view.reviewed:

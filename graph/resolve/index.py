@@ -24,6 +24,9 @@ from graph.resolve.names import NameForm
 __all__ = ["NameIndex"]
 
 
+SHORTLIST = 300  # candidates ranked by shared rare tokens before the weighted ranking
+
+
 def _deletes(token: str) -> set[str]:
     return {token[:i] + token[i + 1 :] for i in range(len(token))}
 
@@ -131,18 +134,28 @@ class NameIndex:
         for t, w in zip(form.tokens, form.words or form.tokens, strict=False):
             if typos and not self.known(t):
                 tokens.extend(self.corrections(t) or self.corrections(w))
-        present = [t for t in dict.fromkeys(tokens) if t in self.postings]
+        present = sorted((t for t in dict.fromkeys(tokens) if t in self.postings), key=self.df)
         if not present:
             return []
         rare = [t for t in present if self.df(t) <= self.max_df]
-        generating = rare or [min(present, key=self.df)]
-        scores: Counter[int] = Counter()
-        for t in generating:
-            scores.update(self.postings[t])
+        if rare:
+            counts: Counter[int] = Counter()
+            for t in rare:
+                counts.update(self.postings[t])
+            pool = [i for i, _n in counts.most_common(SHORTLIST)]
+        else:  # only common words ("Beijing Institute of Technology"): who holds the most of them
+            held = set(self.postings[present[0]])
+            for t in present[1:]:
+                narrower = held.intersection(self.postings[t])
+                if not narrower:
+                    break
+                held = narrower
+            pool = sorted(held)[: SHORTLIST * 10]
         query = set(present)
+        weight = self._weights.get
         ranked = sorted(
-            scores,
-            key=lambda i: (-sum(self.weight(t) for t in query & self.tokens[i]), len(self.tokens[i]), i),
+            pool,
+            key=lambda i: (-sum(weight(t, 0.0) for t in query & self.tokens[i]), len(self.tokens[i]), i),
         )
         return ranked[:limit]
 

@@ -21,7 +21,16 @@ from rapidfuzz.distance import OSA
 from graph.resolve.acronyms import acronym_key, looks_like_acronym
 from graph.resolve.affiliation import Role, country_segment, near_country, segments, spans, structural_role
 from graph.resolve.evidence import acronym_evidence, name_evidence
-from graph.resolve.features import Alignment, OrgName, Profile, align, city_key, id_agreement, normalise_ids
+from graph.resolve.features import (
+    TYPO_CREDIT,
+    Alignment,
+    OrgName,
+    Profile,
+    align,
+    city_key,
+    id_agreement,
+    normalise_ids,
+)
 from graph.resolve.index import NameIndex
 from graph.resolve.names import NameForm, analyse
 from graph.resolve.score import MATCH, POSSIBLE, band_of, identifier_score, name_score
@@ -149,13 +158,19 @@ class Resolver:
         context = bool(query.country) or any(country_segment(s) or city_key(s) in self.index.cities for s in segs)
         found: dict[int, _Found] = {}
         seg_best: dict[int, tuple[int, float]] = {}
+        skip = {k for k, s in enumerate(segs) if len(segs) > 1 and _not_a_name(s)}
+        seen: set[str] = set()
         for i, j in spans(len(segs)):
             joined = " ".join(segs[i:j])
             form = analyse(joined)
-            if not form.tokens:
+            if not form.tokens or skip.intersection(range(i, j)) or form.key in seen:
                 continue
+            seen.add(form.key)
             typos = not (j - i == 1 and looks_like_acronym(segs[i]))  # "AVIC" is no typo of "AVIX"
+            weights = [self.index.weight(t) for t in form.tokens]
             for pos in self.index.candidates(form, typos=typos):
+                if self._bound(form, weights, pos, typos) < POSSIBLE - 0.15:
+                    continue  # cannot reach the review band: skip the alignment
                 name, a = self._best_name(form, self.index.profiles[pos], typos=typos)
                 sim, notes = name_evidence(form, name.form, a, self.index, context=context, strict=query.strict)
                 if j - i == 1 and (i not in seg_best or sim > seg_best[i][1]):
@@ -169,6 +184,17 @@ class Resolver:
                     if pos not in found or value > found[pos].sim:
                         found[pos] = _Found(value, (i, i + 1), why, "acronym")
         return [self._in_context(pos, f, segs, seg_best, query) for pos, f in found.items()]
+
+    def _bound(self, form: NameForm, weights: Sequence[float], pos: int, typos: bool) -> float:
+        """Upper bound of the query-side coverage any name of the candidate can reach."""
+        held = self.index.tokens[pos]
+        got = 0.0
+        for t, w in zip(form.tokens, weights, strict=True):
+            if t in held:
+                got += w
+            elif typos and self.index.correctable(t):
+                got += w * TYPO_CREDIT
+        return got / (sum(weights) or 1.0)
 
     def _not_correctable(self, token: str) -> bool:
         return not self.index.correctable(token)
@@ -238,8 +264,9 @@ class Resolver:
             return self._other_org(seg, self.index.profiles[other[0]], profile, hit)
         if role == Role.ORGLIKE:
             hit.reasons.append(f'sub-unit "{seg}" mapped to its parent organisation')
-            hit.value *= SUBUNIT_FACTOR
-            hit.method = "subunit" if hit.method == "name" else hit.method
+            if hit.method in ("name", "subunit"):  # rank a sub-unit's own record above its parent
+                hit.value *= SUBUNIT_FACTOR if hit.method == "name" else 1.0
+                hit.method = "subunit"
             return role
         if role in (Role.ADDRESS, Role.LEGAL):
             return role
@@ -323,6 +350,11 @@ class Resolver:
         value = round(min(hit.value, 1.0), 4)
         ror = p.ror or self._cluster_ror.get(self.cluster_of(p.id))
         return Candidate(p.id, p.name, ror, p.country, value, band_of(value), hit.method, "; ".join(hit.reasons))
+
+
+def _not_a_name(segment: str) -> bool:
+    """A country or a postcode/street part of an affiliation: never part of an organisation's name."""
+    return bool(country_segment(segment)) or (any(ch.isdigit() for ch in segment) and not analyse(segment).tokens[1:])
 
 
 def _always(_token: str) -> bool:

@@ -34,16 +34,34 @@ def changed(tmp_path: Path) -> Iterator[GraphStore]:
     watch(store, GOLF, by="ana")
     run_alerts(store)
     store.upsert_nodes(listed("us_bis_entity_list", "8", "Kilo University", "FR", "legal_restriction"))
-    store.upsert_edges([same_as("list:us_bis_entity_list:8", "openalex:I200"), designated_on("us_bis_entity_list", "8")])
+    store.upsert_edges(
+        [same_as("list:us_bis_entity_list:8", "openalex:I200"), designated_on("us_bis_entity_list", "8")]
+    )
     golf_sdn = Node(
         "designation:us_ofac_sdn:71",
         NodeKind.DESIGNATION,
         "Golf Polytechnic on us_ofac_sdn",
         prov("us_ofac_sdn", "71", "2026-11-02"),
-        {"list": "us_ofac_sdn", "list_name": "OFAC SDN", "legal_effect": "legal_restriction", "status": "active", "listed_on": "2026-11-02"},
+        {
+            "list": "us_ofac_sdn",
+            "list_name": "OFAC SDN",
+            "legal_effect": "legal_restriction",
+            "status": "active",
+            "listed_on": "2026-11-02",
+        },
     )
     store.upsert_nodes([golf_sdn])
-    store.upsert_edges([Edge(EdgeKind.DESIGNATED_ON, "list:us_bis_entity_list:70", golf_sdn.id, prov("us_ofac_sdn", "71"), start="2026-11-02")])
+    store.upsert_edges(
+        [
+            Edge(
+                EdgeKind.DESIGNATED_ON,
+                "list:us_bis_entity_list:70",
+                golf_sdn.id,
+                prov("us_ofac_sdn", "71"),
+                start="2026-11-02",
+            )
+        ]
+    )
     yield store
     store.close()
 
@@ -60,7 +78,9 @@ def smtp(tmp_path: Path) -> Iterator[SmtpReceiver]:
 
 
 def _email(smtp: SmtpReceiver, to: str, password: str = PASSWORD) -> EmailChannel:
-    config = SmtpConfig("127.0.0.1", smtp.port, "alerts-bot", password, True, "rsgraph@example.org", 10.0, smtp.client_tls)
+    config = SmtpConfig(
+        "127.0.0.1", smtp.port, "alerts-bot", password, True, "rsgraph@example.org", 10.0, smtp.client_tls
+    )
     return EmailChannel(config, to)
 
 
@@ -83,7 +103,7 @@ def test_one_email_digest_per_recipient_plain_and_html_grouped_per_organisation(
     assert "[CRITICAL] Golf Polytechnic newly on OFAC SDN (legal restriction) since 2026-11-02" in text
     assert "Alpha University co-authored 18 work(s) with Kilo University (2024–2025)" in text
     assert html.index('data-org="ror:0golf00001"') < html.index('data-org="ror:0alpha0001"')
-    assert "<li class=\"critical\">" in html
+    assert '<li class="critical">' in html
     assert PASSWORD not in caplog.text
     assert _run(changed, _email(smtp, "ana@example.org")).deliveries == ()  # nothing new, nothing sent
 
@@ -102,7 +122,9 @@ def _hook(receiver: WebhookReceiver, dead: Path, sleeps: list[float], retries: i
     return WebhookChannel(receiver.url(), SECRET, dead_letter=dead, retries=retries, backoff=0.01, sleep=sleeps.append)
 
 
-def test_webhook_is_signed_and_retried_with_backoff_until_the_receiver_is_up(changed: GraphStore, tmp_path: Path) -> None:
+def test_webhook_is_signed_and_retried_with_backoff_until_the_receiver_is_up(
+    changed: GraphStore, tmp_path: Path
+) -> None:
     receiver = WebhookReceiver(SECRET, script=[503, 503]).start()
     sleeps: list[float] = []
     try:

@@ -57,7 +57,7 @@ def test_new_parent_listing_and_designated_coauthor_give_exactly_two_alerts(stor
     assert parent.severity == "medium"  # advisory list, on the parent
     assert parent.details["relation"] == "parent" and parent.details["entity_id"] == PARENT_ENTITY
     assert parent.details["legal_effect"] == "advisory" and parent.details["listed_on"] == "2025"
-    assert [r.id for r in parent.records][0] == f"designation:{LIST}:quebecia-polytechnic-institute"
+    assert parent.records[0].id == f"designation:{LIST}:quebecia-polytechnic-institute"
     assert f"SAME_AS|{PARENT_ENTITY}|{PARENT}|" in [r.id for r in parent.records]
     assert parent.dataset_versions == {"opensanctions_csv": ["2025"], "resolve": ["resolve-1"]}
     path = by_kind["new_path"]
@@ -65,7 +65,11 @@ def test_new_parent_listing_and_designated_coauthor_give_exactly_two_alerts(stor
     assert COLLAB_2025 in [r.id for r in path.records]
     assert path.details["works_by_year"] == {"2025": 7}
     assert path.path[0] == "Portela University co-authored 7 work(s) with Kilovia Institute of Technology (2025)"
-    assert path.dataset_versions == {"openalex": ["2026-10-01"], "opensanctions_csv": ["2025"], "resolve": ["resolve-1"]}
+    assert path.dataset_versions == {
+        "openalex": ["2026-10-01"],
+        "opensanctions_csv": ["2025"],
+        "resolve": ["resolve-1"],
+    }
     delivered = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(d["id"] for d in delivered) == sorted(a.id for a in second.raised)
     assert [(d["kind"], d["severity"]) for d in delivered] == [("new_path", "high"), ("newly_designated", "medium")]

@@ -50,19 +50,37 @@ def prov(source: str, source_id: str) -> Provenance:
 
 def org(node_id: str, countries: Mapping[str, str]) -> Node:
     name = NAMES[node_id]
-    props = {"names": [{"value": name, "lang": "en", "types": ["ror_display"]}], "country": countries[node_id], "types": ["education"]}
+    props = {
+        "names": [{"value": name, "lang": "en", "types": ["ror_display"]}],
+        "country": countries[node_id],
+        "types": ["education"],
+    }
     return Node(node_id, NodeKind.ORGANISATION, name, prov(node_id.split(":")[0], node_id), props)
 
 
 def identifier_link(oa: str, ror: str) -> Edge:
-    props = {"score": 1.0, "method": "identifier", "band": "match", "explanation": f"OpenAlex record carries ROR id {ror}"}
+    props = {
+        "score": 1.0,
+        "method": "identifier",
+        "band": "match",
+        "explanation": f"OpenAlex record carries ROR id {ror}",
+    }
     return Edge(EdgeKind.SAME_AS, oa, ror, prov("openalex", oa), props=props)
 
 
 def collab(year: int, count: int) -> Edge:
     src, dst = sorted((PARTNER_OA, COAUTHOR_OA))
     props = {"count": count, "works": [f"W{year}{i}" for i in range(min(count, 10))]}
-    return Edge(EdgeKind.COLLABORATED_WITH, src, dst, prov("openalex", f"{src}-{dst}-{year}"), str(year), str(year), str(year), props)
+    return Edge(
+        EdgeKind.COLLABORATED_WITH,
+        src,
+        dst,
+        prov("openalex", f"{src}-{dst}-{year}"),
+        str(year),
+        str(year),
+        str(year),
+        props,
+    )
 
 
 def load_base(store: GraphStore, countries: Mapping[str, str] = COUNTRIES) -> None:

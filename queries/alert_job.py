@@ -1,0 +1,35 @@
+"""The alert job as configured: the run lock, the configured channels and k, then one run.
+
+What the CLI (``rsgraph alerts run|schedule``) and the app's "check now"
+both call, so alerts raised from either go to the same channels and two
+runs never overlap (:class:`queries.alert_lock.RunLocked` otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from graph.settings import Settings
+from graph.store import GraphStore
+from queries.alert_lock import lock_path, run_lock
+from queries.alerts import RunReport, run_alerts
+from queries.delivery import channels_from_settings
+from queries.lists import ListsView
+
+__all__ = ["run_job"]
+
+
+def run_job(
+    store: GraphStore,
+    settings: Settings,
+    *,
+    lists: ListsView | None = None,
+    hops: int | None = None,
+    before: Callable[[], object] | None = None,
+) -> RunReport:
+    """Hold the run lock, run ``before`` (e.g. a refresh), then one alert run with the configured channels."""
+    with run_lock(lock_path(settings)):
+        if before is not None:
+            before()
+        channels = channels_from_settings(settings)
+        return run_alerts(store, channels=channels, hops=hops or settings.alerts_hops, lists=lists)

@@ -1,0 +1,110 @@
+"""What only the Neo4j store has to get right: layout, paging, locking, errors.
+
+The behaviour both stores share is in tests/contract; these run against the
+same real local Neo4j.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+
+from graph.errors import SchemaVersionError, StoreError
+from graph.model import EdgeKind, Node, NodeKind
+from graph.neo4j_store import Neo4jStore
+from graph.store import GraphStore
+from tests.factories import edge, org, prov
+
+pytestmark = pytest.mark.neo4j
+
+ODD_IDS = ["test:Z", "test:a", "test:a0", "test:a|b", "test:é", "test:\ue000", "test:\U00020000", "test:東"]
+
+
+def neo4j(store: GraphStore) -> Neo4jStore:
+    assert isinstance(store, Neo4jStore)
+    return store
+
+
+def test_paged_iteration_keeps_python_id_order(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    store.page_size = 3
+    nodes = [org(i) for i in ODD_IDS]
+    store.upsert_nodes(nodes)
+    edges = [edge(k, a, b) for k in (EdgeKind.SAME_AS, EdgeKind.PARENT_OF) for a, b in itertools.pairwise(ODD_IDS)]
+    store.upsert_edges(edges)
+    assert [n.id for n in store.iter_nodes()] == sorted(ODD_IDS)
+    assert [e.id for e in store.iter_edges()] == sorted(e.id for e in edges)
+    assert [e.id for e in store.iter_edges(kind=EdgeKind.SAME_AS)] == sorted(e.id for e in edges[:7])
+    assert list(store.iter_edges(source="elsewhere")) == []
+
+
+def test_kind_change_relabels_and_edge_update_replaces_in_place(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    store.upsert_nodes([org("test:a"), org("test:b")])
+    store.upsert_nodes([Node("test:b", NodeKind.FUNDER, "B", prov(), {})])
+    assert store.counts().nodes == {"Organisation": 1, "Funder": 1}
+    first = edge(EdgeKind.FUNDED_BY, "test:a", "test:b", start="2020", end="2021", amount=1)
+    store.upsert_edges([first])
+    v = store.version()
+    second = edge(EdgeKind.FUNDED_BY, "test:a", "test:b", start="2020", amount=2)  # now open-ended
+    assert store.upsert_edges([second]).written == 1
+    assert store.edges_of("test:a") == [second]
+    assert [c.record for c in store.changes_since(v)] == [second]
+    assert store.degree("test:a") == 1
+    rows = store.driver.execute_query("MATCH ()-[r]->() RETURN r.hi AS hi, r.lo AS lo").records
+    assert [(r["lo"], r["hi"]) for r in rows] == [("2020-01-01", None)]
+
+
+def test_documents_and_version_are_not_graph(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    store.upsert_nodes([org("test:a")])
+    store.put_doc("watchlist", "test:a", {"by": "ana"})
+    assert store.counts().as_dict() == {"nodes": {"Organisation": 1}, "edges": {}}
+    assert store.degree("test:a") == 0
+    assert [n.id for n in store.iter_nodes()] == ["test:a"]
+    store.clear()
+    assert (store.version(), store.get_doc("watchlist", "test:a"), store.counts().nodes) == (0, None, {})
+
+
+def test_concurrent_writers_never_duplicate_an_edge(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    store.upsert_nodes([org(f"test:n{i}") for i in range(60)])
+    edges = [
+        edge(EdgeKind.RELATED_TO, f"test:n{i}", f"test:n{j}") for i in range(60) for j in range(i + 1, min(i + 4, 60))
+    ]
+    errors: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            store.upsert_edges(edges)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=load) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts().edges == {"RELATED_TO": len(edges)}
+    assert len({c.version for c in store.changes_since(0) if not isinstance(c.record, Node)}) == 1
+
+
+def test_wrong_password_and_newer_schema_are_refused(neo4j_store: GraphStore, neo4j_server: object) -> None:
+    uri = neo4j_server.bolt_uri  # type: ignore[attr-defined]
+    with pytest.raises(StoreError) as err:
+        Neo4jStore(uri, user="neo4j", password="not-the-password-42")
+    assert "not-the-password-42" not in str(err.value) and uri in str(err.value)
+    store = neo4j(neo4j_store)
+    store.driver.execute_query("MERGE (m:RsgraphMeta {key: 'store'}) SET m.schema_version = 999")
+    with pytest.raises(SchemaVersionError, match="999"):
+        Neo4jStore(uri, user="neo4j", password=store_password(uri))
+    store.clear()
+
+
+def store_password(uri: str) -> str:
+    from graph.neo4j_server import password_for_uri
+
+    return password_for_uri(uri) or ""
