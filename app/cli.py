@@ -6,7 +6,9 @@ import click
 
 from app.commands.alerts import alerts
 from app.commands.app import app
+from app.commands.check import check
 from app.commands.demo import demo
+from app.commands.export import export
 from app.commands.ingest import ingest
 from app.commands.neo4j import neo4j
 from app.commands.resolve import resolve
@@ -34,6 +36,8 @@ main.add_command(watch_group)
 main.add_command(alerts)
 main.add_command(resolve)
 main.add_command(screen)
+main.add_command(check)
+main.add_command(export)
 
 
 if __name__ == "__main__":

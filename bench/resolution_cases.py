@@ -28,8 +28,9 @@ from graph.resolve.names import analyse, clean, is_cjk_char
 from ingest.pipeline import SourceRun
 from ingest.ror import map_record
 
-__all__ = ["CATEGORIES", "LOOKALIKES", "Case", "RorPool", "build_cases", "load_pool"]
+__all__ = ["CATEGORIES", "LOOKALIKES", "ROR_DEFAULT", "Case", "RorPool", "build_cases", "load_pool"]
 
+ROR_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "ror" / "ror-records.subset.schema_v2.json"
 STORED_BUCKETS = 60
 PER_CATEGORY = 250
 POSITIVES = ("alias", "other_script", "acronym", "upper_legal", "abbreviation", "affiliation", "typo")
@@ -230,7 +231,12 @@ def build_cases(pool: RorPool, seed: int = 20261121, per_category: int = PER_CAT
     take("alias", [(n, a, _country(n, rng)) for n in nodes for a in n.props.get("aliases") or []])
     take(
         "other_script",
-        [(n, x["value"], _country(n, rng)) for n in nodes for x in n.props["names"] if _other_script(x["value"])],
+        [
+            (n, x["value"], _country(n, rng))
+            for n in nodes
+            for x in n.props["names"]
+            if _other_script(x["value"]) and "acronym" not in x["types"]  # labels and aliases, not acronyms
+        ],
     )
     take("upper_legal", [(n, _upper_legal(n), _country(n, rng)) for n in nodes if _latin(n.name)])
     take("abbreviation", [(n, _abbreviate(n.name), _country(n, rng)) for n in nodes if _latin(n.name)])

@@ -13,7 +13,8 @@ import unicodedata
 
 __all__ = ["fold", "name_tokens"]
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002a6df]")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -30,6 +31,8 @@ def _is_cjk(ch: str) -> bool:
 
 def fold(text: str) -> str:
     """Case-fold, NFKC-normalise and strip combining marks."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFKC", stripped)
@@ -67,7 +70,9 @@ def name_tokens(text: str) -> list[str]:
     """Distinct search tokens of a name, in first-seen order."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(fold(text)):
+        if word.isascii() or not _CJK.search(word):
+            seen.setdefault(word, None)
+            continue
         for tok in _split_cjk(word):
-            if tok and tok != "_":
-                seen.setdefault(tok, None)
+            seen.setdefault(tok, None)
     return list(seen)

@@ -54,22 +54,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# Query parameters and headers whose values are secrets (compared case-insensitively).
 SECRET_NAMES = frozenset(
-    {
-        "api_key",
-        "apikey",
-        "api-key",
-        "key",
-        "token",
-        "access_token",
-        "client_id",
-        "client-id",
-        "x-api-key",
-        "authorization",
-        "subscription-key",
-        "password",
-        "secret",
-    }
+    "api_key apikey api-key key token access_token client_id client-id x-api-key authorization "
+    "subscription-key password secret".split()
 )
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 _RETRY_AFTER_STATUS = frozenset({429, 503})

@@ -119,8 +119,9 @@ def expand(
         found = best_paths(state.links, seeds, hop, blocked=state.pruned)
         done = state.expanded | state.pruned
         candidates = sorted(n for n, c in found.cost.items() if c <= limit and n not in done)
-        frontier = [n for n in candidates if not _is_hub(store, n, degree_cap, state)]
-        state.pruned.update(n for n in candidates if n not in frontier)
+        hubs = {n for n in candidates if _is_hub(store, n, degree_cap, state)}
+        frontier = [n for n in candidates if n not in hubs]
+        state.pruned.update(hubs)
         state.expanded.update(frontier)
         if not frontier:
             break

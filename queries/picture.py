@@ -32,16 +32,20 @@ _KIND_LABEL = {
 
 def _graph(org_id: str, org_name: str, ties: Sequence[Tie], seeds: set[str]) -> nx.Graph:
     g = nx.Graph()
-    g.add_node(org_id, layer=0, label=org_name, role="org")
+    g.add_node(org_id, layer=0, label=org_name, role="org", title=org_id)
     for tie in ties:
-        ids = [org_id if n.id in seeds else n.id for n in tie.nodes]
-        for pos, node in enumerate(tie.nodes):
+        trail = len(tie.steps)
+        while trail > 0 and tie.steps[trail - 1].kind == "SAME_AS":
+            trail -= 1  # the listed entity's own records: one node in the picture
+        nodes = tie.nodes[: trail + 1]
+        ids = [org_id if n.id in seeds else n.id for n in nodes]
+        for pos, node in enumerate(nodes):
             nid = ids[pos]
             if nid not in g:
-                g.add_node(nid, layer=pos, label=node.name, role="node")
+                g.add_node(nid, layer=pos, label=node.name, role="node", title=node.id)
             g.nodes[nid]["layer"] = min(g.nodes[nid]["layer"], pos) if nid != org_id else 0
         effect = "legal_restriction" if any(e.legal_effect == "legal_restriction" for e in tie.listings) else "advisory"
-        g.nodes[ids[-1]]["role"] = effect
+        g.nodes[ids[-1]].update(role=effect, label=tie.target_name, title=f"{ids[-1]} = {tie.target}")
         for step, a, b in zip(tie.steps, ids, ids[1:], strict=False):
             if a != b:
                 g.add_edge(a, b, kind=step.kind)
@@ -84,7 +88,7 @@ def ties_svg(org_id: str, org_name: str, ties: Sequence[Tie], seeds: Sequence[st
     for n, d in sorted(g.nodes(data=True)):
         x, y = pos[n]
         colour = _COLOURS[d["role"]]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"><title>{escape(n)}</title></circle>')
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"><title>{escape(d["title"])}</title></circle>')
         parts.append(f'<text x="{x:.1f}" y="{y + 22:.1f}" text-anchor="middle">{_label(d["label"])}</text>')
     if g.number_of_nodes() == 1:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" fill="#5f6368">No ties found</text>')

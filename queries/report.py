@@ -151,11 +151,8 @@ def _identity(org: Node, records: list[Node], found: Designations) -> Identity:
 
 
 def _profile_graph(search: TieSearch) -> nx.MultiDiGraph:
-    """The seeds' own edges, copied out of the tie search graph."""
-    seeds = set(search.seeds)
-    g = search.graph
-    own = [(u, v, k) for u, v, k in g.edges(keys=True) if u in seeds or v in seeds]
-    return nx.MultiDiGraph(g.edge_subgraph(own))
+    """A copy of the seeds' own edges (the first fetch of the tie search)."""
+    return nx.MultiDiGraph(search.seed_graph)
 
 
 def _search_notes(search: TieSearch) -> list[str]:

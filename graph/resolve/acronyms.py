@@ -32,7 +32,7 @@ def looks_like_acronym(text: str) -> bool:
     parts = text.split()
     if not parts or len(parts) > 4 or not all(_PART.match(p) for p in parts):
         return False
-    if len(parts) > 1 and any(sum(ch.isalpha() for ch in p) > 6 for p in parts):
+    if len(parts) > 1 and any(sum(ch.isalpha() for ch in p) > (12 if p.isupper() else 6) for p in parts):
         return False
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < 2 or sum(ch.isupper() for ch in letters) < 2:

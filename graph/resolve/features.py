@@ -176,13 +176,17 @@ TYPO_CREDIT = 0.9
 
 
 def _typo_ok(q: str, c: str) -> bool:
-    """One edit (two in long words) apart; four-letter words only with the same first letter."""
-    if not (q.isascii() and c.isascii() and q.isalpha() and c.isalpha()) or min(len(q), len(c)) < 4:
+    """One edit (two in long words) apart. Four-letter words may only lose, gain or swap a
+    letter ("Jpan"), never change one: "Leon" is not a typo of "Lyon"."""
+    shortest = min(len(q), len(c))
+    if not (q.isascii() and c.isascii() and q.isalpha() and c.isalpha()) or shortest < 4:
         return False
-    if min(len(q), len(c)) == 4 and q[0] != c[0]:
+    if shortest == 4 and q[0] != c[0]:
         return False
-    limit = 2 if min(len(q), len(c)) >= 10 else 1
-    return OSA.distance(q, c, score_cutoff=limit) <= limit
+    limit = 2 if shortest >= 10 else 1
+    if OSA.distance(q, c, score_cutoff=limit) > limit:
+        return False
+    return shortest >= 5 or len(q) != len(c) or sorted(q) == sorted(c)
 
 
 def _joined(tokens: list[str], target: set[str]) -> list[tuple[int, str]]:

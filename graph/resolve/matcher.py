@@ -166,7 +166,7 @@ class Resolver:
             if not form.tokens or skip.intersection(range(i, j)) or form.key in seen:
                 continue
             seen.add(form.key)
-            typos = not (j - i == 1 and looks_like_acronym(segs[i]))  # "AVIC" is no typo of "AVIX"
+            typos = not (j - i == 1 and " " not in segs[i] and looks_like_acronym(segs[i]))  # "AVIC" ≠ "AVIX"
             weights = [self.index.weight(t) for t in form.tokens]
             for pos in self.index.candidates(form, typos=typos):
                 if self._bound(form, weights, pos, typos) < POSSIBLE - 0.15:
@@ -179,7 +179,7 @@ class Resolver:
                 if sim >= POSSIBLE - 0.15 and (old is None or (sim, j - i) > (old.sim, old.span[1] - old.span[0])):
                     found[pos] = _Found(sim, (i, j), _describe(joined, name, a, sim, notes), "name")
         for i, seg in enumerate(segs):
-            if looks_like_acronym(seg):
+            if looks_like_acronym(seg) or (" " not in seg.strip() and acronym_key(seg) in self.index.acronyms):
                 for pos, value, why in acronym_evidence(seg, segs, query.country, self.index, self.cluster_of):
                     if pos not in found or value > found[pos].sim:
                         found[pos] = _Found(value, (i, i + 1), why, "acronym")
@@ -256,6 +256,9 @@ class Resolver:
                 hit.value *= 0.8
             return role
         if role == Role.CITY:
+            if after:  # "Communication University of China, Nanjing": another campus?
+                hit.reasons.append(f'"{seg}" is another city than its own ({profile.city or "?"}): another campus?')
+                hit.value *= QUALIFIER_FACTOR
             return role
         if role == Role.ACRONYM and self._acronym_segment(seg, profile, hit, seg_best.get(k)):
             return role

@@ -142,6 +142,7 @@ def _all(procs: dict[str, subprocess.Popen[str]]) -> dict[str, tuple[int, str]]:
     return out
 
 
+@pytest.mark.slow
 def test_a_run_killed_at_any_point_and_restarted_delivers_every_alert_exactly_once(
     prepared: tuple[Path, set[str]], receiver: WebhookReceiver, tmp_path: Path
 ) -> None:

@@ -139,7 +139,7 @@ def test_analyst_journey_search_explore_export_screen(
     box = page.get_by_role("combobox").first
     box.wait_for(timeout=WAIT_MS)
     box.fill(name)
-    page.get_by_role("option", name=f"{name} — ror:{porto}", exact=False).first.click()
+    page.get_by_role("option").filter(has_text=f"— ror:{porto}").first.click()
     _main(page).get_by_role("heading", name=name).wait_for(timeout=WAIT_MS)
     page.get_by_text("Network proximity").first.wait_for()
     page.wait_for_timeout(800)

@@ -295,3 +295,46 @@ def test_data_page_shows_sources_versions_and_lists_in_force(app_store: Path) ->
     sources = frame_with(at, "failed runs")
     assert {"ror", "cordis", "openalex"} <= set(sources["source"])
     assert [m.label for m in at.metric][:3] == ["organisations", "edges", "last ingest"]
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def test_export_offers_the_evidence_zip_and_the_report(app_store: Path, story: dict[str, Any]) -> None:
+    at = page("export", org=f"ror:{indirect(story, 2)}").run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0].startswith("Evidence subgraph (zip") and "Report (HTML)" in labels
+    assert "tie(s) within 3 hops" in texts(at)
+
+
+def test_evidence_zip_holds_every_format_with_a_manifest_and_is_reproducible(
+    sample_db: Path, story: dict[str, Any]
+) -> None:
+    import io
+    import json
+    import zipfile
+
+    from queries.evidence_zip import evidence_zip
+    from queries.report import CheckQuery, due_diligence
+
+    org = f"ror:{indirect(story, 2)}"
+    store = EmbeddedStore(sample_db)
+    try:
+        report = due_diligence(store, CheckQuery(org, org))
+        first, again = evidence_zip(store, report), evidence_zip(store, report)
+    finally:
+        store.close()
+    assert first == again
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        names = set(z.namelist())
+        manifest = json.loads(z.read("graphml/manifest.json"))
+    assert {
+        "graphml/evidence.graphml",
+        "gexf/evidence.gexf",
+        "json/evidence.json",
+        "csv/nodes.csv",
+        "csv/edges.csv",
+    } <= names
+    assert {f"{f}/manifest.json" for f in ("graphml", "gexf", "json", "csv")} <= names
+    assert manifest["query"]["org_id"] == org and "evidence.graphml" in manifest["files"]

@@ -1,6 +1,6 @@
 """A small graph in the shapes ingest writes, covering every case ``check`` must handle.
 
-The organisation under review is Alpha University (``ror:0alpha0001``, with
+The organisation under review is Alpha University (``ror:0alpha001``, with
 its OpenAlex and CORDIS records). Around it:
 
 - its parent, Alpha Academy, is on an advisory list (Canada NRO);
@@ -11,7 +11,9 @@ its OpenAlex and CORDIS records). Around it:
 - a delisted BIS designation on Alpha University itself (history, no signal);
 - a *possible* SAME_AS link from Foxtrot Ltd (on the SDN list) to Alpha University, awaiting review.
 
-Golf Polytechnic (``ror:0golf00001``) is itself on the BIS Entity List (direct legal restriction).
+Golf Polytechnic (``ror:0golf0001``) is itself on the BIS Entity List (direct legal restriction).
+Two organisations are named Juliet University (FR and NL): a name that needs a choice.
+"Alpha University of Technology" is a listed entity linked to nothing: a look-alike of Alpha.
 """
 
 from __future__ import annotations
@@ -22,10 +24,10 @@ from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance
 from graph.store import GraphStore
 
 RETRIEVED = "2026-11-01T00:00:00Z"
-ALPHA = "ror:0alpha0001"
+ALPHA = "ror:0alpha001"
 ALPHA_OA = "openalex:I100"
 ALPHA_PIC = "cordis:pic:999999999"
-GOLF = "ror:0golf00001"
+GOLF = "ror:0golf0001"
 
 _VERSIONS = {"ror": "v1.55", "openalex": "2026-10-01", "cordis": "2026-09-15"}
 
@@ -128,8 +130,8 @@ def nodes() -> list[Node]:
         org(ALPHA, "Alpha University", "DE", also=["Universität Alpha", "阿尔法大学"], acronyms=["AU"]),
         org(ALPHA_OA, "Alpha University", "DE", works_count=5000),
         org(ALPHA_PIC, "ALPHA UNIVERSITY", "DE", ids={"pic": "999999999"}),
-        org("ror:0alphap001", "Alpha Academy", "DE"),
-        org("ror:0alphac001", "Alpha Institute of Optics", "DE"),
+        org("ror:0alphp001", "Alpha Academy", "DE"),
+        org("ror:0alphc001", "Alpha Institute of Optics", "DE"),
         org("openalex:I200", "Kilo University", "FR"),
         org("openalex:I210", "Lima College", "FR"),
         org("openalex:I220", "Mike Institute", "GB"),
@@ -139,7 +141,9 @@ def nodes() -> list[Node]:
         org("openalex:I950", "Echo Institute", "IR"),
         org("cordis:pic:888888888", "CHARLIE WORKS", "BY"),
         org(GOLF, "Golf Polytechnic", "CN"),
-        Node("cordis:project:101", NodeKind.PROJECT, "SHARED", prov("cordis", "101"), {"acronym": "SHARED"}),
+        org("ror:0julie001", "Juliet University", "FR"),
+        org("ror:0julie002", "Juliet University", "NL"),
+        Node("cordis:project:101", NodeKind.PROJECT, "SHARED", prov("cordis", "101"), {"acronym": "SHARED", "title": "Shared work"}),
     ]
     out += [org(f"openalex:I91{i}", f"Spoke College {i}", "US") for i in range(7)]
     out += listed("ca_named_research_orgs", "1", "Alpha Academy", "DE", "advisory")
@@ -150,6 +154,7 @@ def nodes() -> list[Node]:
     out += listed("us_bis_entity_list", "99", "Alpha University", "DE", "legal_restriction", delisted="2023-02-01")
     out += listed("us_ofac_sdn", "55", "Foxtrot Ltd", "DE", "legal_restriction")
     out += listed("us_bis_entity_list", "70", "Golf Polytechnic", "CN", "legal_restriction")
+    out += listed("us_bis_entity_list", "80", "Alpha University of Technology", "CN", "legal_restriction")
     return out
 
 
@@ -157,9 +162,9 @@ def edges() -> list[Edge]:
     out = [
         same_as(ALPHA_OA, ALPHA, score=1.0),
         same_as(ALPHA_PIC, ALPHA),
-        parent_of("ror:0alphap001", ALPHA),
-        parent_of(ALPHA, "ror:0alphac001"),
-        same_as("list:ca_named_research_orgs:1", "ror:0alphap001"),
+        parent_of("ror:0alphp001", ALPHA),
+        parent_of(ALPHA, "ror:0alphc001"),
+        same_as("list:ca_named_research_orgs:1", "ror:0alphp001"),
         designated_on("ca_named_research_orgs", "1"),
         collab(ALPHA_OA, "openalex:I200", 2024, 12),
         collab(ALPHA_OA, "openalex:I200", 2025, 6),
@@ -185,6 +190,7 @@ def edges() -> list[Edge]:
         designated_on("us_ofac_sdn", "55"),
         same_as("list:us_bis_entity_list:70", GOLF),
         designated_on("us_bis_entity_list", "70"),
+        designated_on("us_bis_entity_list", "80"),
     ]
     out += [collab("openalex:I900", f"openalex:I91{i}", 2024, 1) for i in range(7)]
     return out

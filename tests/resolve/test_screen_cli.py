@@ -57,6 +57,8 @@ def test_screen_csv_with_bad_rows(tmp_path: Path, store_path: str) -> None:
     assert (by_id["p4"]["decision"], by_id["p4"]["match_id"]) == ("match", HEU.id)
     assert (by_id["p6"]["decision"], by_id["p6"]["match_id"]) == ("match", NUAA.id)
     assert "screened 6 rows" in result.output
+    assert by_id["p1"]["legal_restriction"] and by_id["p1"]["network_proximity"]  # due-diligence columns, matches only
+    assert by_id["p2"]["legal_restriction"] == "" and by_id["p3"]["legal_restriction"] == ""
 
 
 def test_screen_xlsx_in_and_out(tmp_path: Path, store_path: str) -> None:
