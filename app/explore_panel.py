@@ -55,9 +55,9 @@ def node_panel(key: state.DataKey, node: ViewNode, seed: str) -> None:
     facts = state.cached_facts(key, node.id, tuple(node.records))
     _designations(facts)
     cols = st.columns(2)
-    if node.kind == "Organisation" and node.id != seed and cols[0].button("Open its report", key=f"open-{node.id}"):
+    if node.kind == "Organisation" and node.id != seed and cols[0].button("Report", key=f"open-{node.id}"):
         state.choose_org(node.id)
-        st.switch_page("pages/search.py")
+        st.switch_page("views/search.py")
     if node.id not in st.session_state.expanded and cols[1].button("Expand", key=f"expand-{node.id}"):
         st.session_state.expanded = [*st.session_state.expanded, node.id]
         st.rerun()

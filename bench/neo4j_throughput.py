@@ -1,11 +1,13 @@
 """Upsert throughput and k-hop latency of the Neo4j store.
 
-    python bench/neo4j_throughput.py                      # starts a scratch Neo4j
-    python bench/neo4j_throughput.py --uri bolt://127.0.0.1:7687 --password ...
+    python -m bench.neo4j_throughput                      # starts a scratch Neo4j
+    python -m bench.neo4j_throughput --uri bolt://127.0.0.1:7687 --password ... --batch-size 10000
 
 Loads ``--nodes`` organisations and ``--edges`` typed, partly dated edges
 (random, seeded), then re-loads them (nothing changes), then times 2-hop
-subgraphs and name searches. The scratch database is wiped first and after.
+subgraphs and name searches. The database is wiped first and after, so
+point ``--uri`` only at a scratch database. Reports whether the driver's
+Rust packstream extension (package ``neo4j-rust-ext``) is active.
 """
 
 from __future__ import annotations
@@ -58,7 +60,16 @@ def timed(label: str, fn: Callable[[], Any], count: int = 0) -> Any:
     return out
 
 
+def rust_ext() -> bool:
+    try:
+        import neo4j._rust  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def run(store: Neo4jStore, n_nodes: int, n_edges: int, seed: int) -> None:
+    print(f"batch size {store.batch_size}, neo4j-rust-ext {'on' if rust_ext() else 'off'}")
     nodes, edges = make(n_nodes, n_edges, seed)
     store.clear()
     timed(f"upsert {len(nodes):,} nodes", lambda: store.upsert_nodes(nodes), len(nodes))

@@ -30,7 +30,8 @@ from ingest.ror import map_record
 
 __all__ = ["CATEGORIES", "LOOKALIKES", "ROR_DEFAULT", "Case", "RorPool", "build_cases", "load_pool"]
 
-ROR_DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "ror" / "ror-records.subset.schema_v2.json"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+ROR_DEFAULT = SHARED / "ror" / "ror-records.subset.schema_v2.json"
 STORED_BUCKETS = 60
 PER_CATEGORY = 250
 POSITIVES = ("alias", "other_script", "acronym", "upper_legal", "abbreviation", "affiliation", "typo")
@@ -175,7 +176,8 @@ def _affiliation(node: Node, rng: random.Random) -> str:
 
         c = pycountry.countries.get(alpha_2=str(country))
         if c is not None:
-            parts.append(getattr(c, "common_name", None) or c.name)
+            name = getattr(c, "common_name", None) or c.name
+            parts.append(getattr(c, "official_name", None) or name if "," in name else name)
     return ", ".join(parts)
 
 
@@ -199,7 +201,9 @@ def _country(node: Node, rng: random.Random, always: bool = False) -> str | None
     return str(c) if c and (always or rng.random() < 0.5) else None
 
 
-def build_cases(pool: RorPool, seed: int = 20261121, per_category: int = PER_CATEGORY) -> tuple[list[Case], Counter[str]]:
+def build_cases(
+    pool: RorPool, seed: int = 20261121, per_category: int = PER_CATEGORY
+) -> tuple[list[Case], Counter[str]]:
     """The labelled queries and, per category, how many were dropped as ambiguous."""
     rng = random.Random(seed)
     stored = sorted(pool.stored)
@@ -325,7 +329,8 @@ def _has_stored_parent(pool: RorPool, node: Node) -> bool:
     """Sub-units resolve to their parent by design; their truth is not 'none'."""
     rels = pool.raw[node.id].get("relationships") or []
     assert isinstance(rels, list)
-    return any(r.get("type") == "parent" and "ror:" + str(r.get("id", "")).rsplit("/", 1)[-1] in pool.stored for r in rels)
+    parents = {"ror:" + str(r.get("id", "")).rsplit("/", 1)[-1] for r in rels if r.get("type") == "parent"}
+    return bool(parents & pool.stored)
 
 
 _TRUNC = re.compile(
@@ -355,4 +360,3 @@ def iter_summary(cases: Sequence[Case]) -> Iterator[str]:
     counts = Counter((c.category, c.truth is None) for c in cases)
     for cat in CATEGORIES:
         yield f"{cat}: {counts[(cat, False)]} positives, {counts[(cat, True)]} look-alikes"
-

@@ -65,8 +65,15 @@ class Tally:
         return 2 * p * r / (p + r) if p and r else None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "tp": self.tp, "fp": self.fp, "fn": self.fn,
-                "precision": self.precision, "recall": self.recall, "f1": self.f1}
+        return {
+            "n": self.n,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
 
 
 Predict = Callable[[Case], str | None]
@@ -236,8 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("precision/recall/F1 (a look-alike category's precision counts the false matches on its look-alikes")
     print("against the correct matches on their paired stored twins; '-' = no match made):")
     print("\n".join(res["lines"]))
-    print(f"throughput (queries/s, one query = candidates + scoring): {res['queries_per_s']}; "
-          f"logic-v2 pairs compared: {res['logic_v2_pairs']}; resolver build {res['resolver_build_s']} s")
+    print(
+        f"throughput (queries/s, one query = candidates + scoring): {res['queries_per_s']}; "
+        f"logic-v2 pairs compared: {res['logic_v2_pairs']}; resolver build {res['resolver_build_s']} s"
+    )
     if "lists" in res:
         print("\nreal list entries (§1286 + 1260H) against the whole ROR extract:")
         print("\n".join(res["lists"]["lines"]))

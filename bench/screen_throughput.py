@@ -135,7 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, value in res.items():
         print(f"{key:>18}: {value}")
     ok = float(res["names_per_s"]) >= 200  # type: ignore[arg-type]
-    print(f"{'PASS' if ok else 'FAIL'} screening throughput ≥ 200 names/s against {res['organisations']:,} organisations")
+    verdict = "PASS" if ok else "FAIL"
+    print(f"{verdict} screening throughput ≥ 200 names/s against {res['organisations']:,} organisations")
     return 0
 
 

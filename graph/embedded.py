@@ -231,6 +231,8 @@ class EmbeddedStore:
             if eid not in existing:
                 degree[src] += 1
                 degree[dst] += 1
+        rows.sort()
+        adj.sort()
         self._conn.executemany(
             "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) VALUES(?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(eid) DO UPDATE SET source=excluded.source, data=excluded.data, "

@@ -4,7 +4,9 @@ The state is filled from the due-diligence queries, never recomputed here:
 :func:`queries.designations.designations` (the organisation, its equivalent
 records, parents and children), :func:`queries.ties.find_ties` (paths of at
 most k hops to designated entities, hubs pruned, weak ties below the
-queries' ``min_strength`` not searched) and the SAME_AS edges of its records
+queries' ``min_strength`` not searched; the last hop of every search read
+from one :class:`queries.concern.ConcernNeighbourhood` built per run) and
+the SAME_AS edges of its records
 with analysts' judgements applied (:mod:`graph.resolve.judgements`). Ties
 to an entity that is already a direct designation (of the organisation, a
 parent or a child) are left to the designation facts, so one event gives one
@@ -20,13 +22,13 @@ from graph.model import Edge, EdgeKind, Node
 from graph.resolve.judgements import JudgedPolicy, judged_policy
 from graph.store import GraphStore
 from queries.alert_facts import DesignationFact, OrgState, Record, SameAsFact, StepFact, TieFact
-from queries.concern import ConcernIndex, concern_index
+from queries.concern import ConcernIndex, ConcernNeighbourhood, concern_index, concern_neighbourhood
 from queries.designations import Designated, designations
 from queries.equivalence import SameAsPolicy, same_as_policy
 from queries.evidence import EdgeEvidence, Source, source_of
 from queries.lists import AllListsCount, ListsView
 from queries.signals import describe_step
-from queries.ties import DEFAULT_DEGREE_CAP, Tie, check_hops, find_ties
+from queries.ties import DEFAULT_DEGREE_CAP, TIE_KINDS, Tie, check_hops, find_ties
 
 __all__ = ["StateContext", "org_state", "state_context"]
 
@@ -40,6 +42,7 @@ class StateContext:
     policy: SameAsPolicy
     judged: JudgedPolicy
     concern: ConcernIndex
+    near: ConcernNeighbourhood  # every edge touching a designated entity: the last hop of every search
     degree_cap: int | None
 
 
@@ -49,7 +52,9 @@ def state_context(
     check_hops(hops)
     lists = lists or AllListsCount()
     policy = same_as_policy(store)
-    return StateContext(hops, lists, policy, judged_policy(store), concern_index(store, lists, policy), degree_cap)
+    concern = concern_index(store, lists, policy)
+    near = concern_neighbourhood(store, concern, TIE_KINDS)
+    return StateContext(hops, lists, policy, judged_policy(store), concern, near, degree_cap)
 
 
 def _record(record_id: str, kind: str, src: Source) -> Record:
@@ -170,6 +175,7 @@ def org_state(store: GraphStore, org_id: str, ctx: StateContext, *, watched_sinc
         lists=ctx.lists,
         concern=ctx.concern,
         policy=ctx.policy,
+        cache=ctx.near,
     )
     ties = [_tie(t) for t in search.ties if t.target not in direct]
     return OrgState(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.model import Edge, EdgeKind, Node
 from graph.store import GraphStore, SubgraphQuery

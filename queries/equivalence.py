@@ -63,7 +63,12 @@ def _judged_links(policy: SameAsPolicy) -> list[Edge]:
             j.a,
             j.b,
             Provenance("judgement", pair_key(j.a, j.b), "", j.at, "judgements"),
-            props={"score": 1.0, "band": "match", "method": "judgement", "explanation": f"confirmed by {j.by}: {j.why}"},
+            props={
+                "score": 1.0,
+                "band": "match",
+                "method": "judgement",
+                "explanation": f"confirmed by {j.by}: {j.why}",
+            },
         )
         for j in sorted(pairs(), key=lambda j: (j.a, j.b))
     ]
@@ -111,7 +116,9 @@ def classes_of(g: nx.MultiDiGraph, roots: Iterable[str], policy: SameAsPolicy) -
     return out
 
 
-def chains_from(g: nx.MultiDiGraph, roots: Iterable[str], policy: SameAsPolicy) -> dict[str, dict[str, tuple[Edge, ...]]]:
+def chains_from(
+    g: nx.MultiDiGraph, roots: Iterable[str], policy: SameAsPolicy
+) -> dict[str, dict[str, tuple[Edge, ...]]]:
     """For each root, every equivalent record and the SAME_AS links leading from it to the root."""
     h = _effective_graph(g, policy)
     out: dict[str, dict[str, tuple[Edge, ...]]] = {}

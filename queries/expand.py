@@ -1,20 +1,21 @@
-"""Fetch the part of a k-hop neighbourhood that can hold a tie worth reporting.
+"""Fetch the part of a neighbourhood that can hold a tie worth reporting.
 
-A tie's strength never exceeds the strength of its prefix times the largest
-factor one more step can bring (:func:`queries.scoring.step_bound`). So
-instead of one k-hop request, :func:`expand` grows the neighbourhood one hop
-at a time and expands (fetches the edges of) only nodes from which a tie of
-at least ``min_strength`` is still possible. Every tie of one hop, and every
-longer tie at least that strong, lies wholly inside the result with its
-strongest path; ``min_strength=0`` gives exactly the store's k-hop subgraph
-(``SubgraphQuery`` with ``degree_cap``). A node other than a seed with more
-than ``degree_cap`` edges of any kind is a hub: reached, never expanded, and
-listed in ``graph["pruned"]``.
+A tie's strength never exceeds the strength of a prefix times the largest
+factor one more edge can bring (:func:`queries.scoring.expansion_cost_limit`).
+So instead of one k-hop request, :func:`expand` grows the neighbourhood
+round by round (one ``SubgraphQuery`` of one hop per round) and expands only
+nodes from which a tie of at least ``min_strength`` is still possible within
+``max_hops`` organisation steps. Every tie of one step, and every longer tie
+at least that strong, then lies wholly inside what was fetched, with its
+strongest path; ``min_strength=0`` fetches every path of the step budget. A
+node other than a seed with more than ``degree_cap`` edges of any kind is a
+hub: reached, never expanded, and listed in ``pruned``.
 
 With a :class:`~queries.concern.ConcernNeighbourhood` (built once per store
-version, worth it for batches), the last hop is read from it instead of
-the store: at the last hop only designated entities matter, and it holds
-every edge that touches one. The result is the same.
+version; worth it for batches), nodes with at most one organisation step
+left are not fetched: only their SAME_AS links are, and their edges to
+designated entities (and to projects a designated entity takes part in)
+are read from the cache, which holds all of those. The result is the same.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from graph.model import EdgeKind
 from graph.store import GraphStore, SubgraphQuery
 from graph.window import overlaps
 from queries.concern import ConcernNeighbourhood
-from queries.paths import EdgeFilter, Links, add_links, best_paths
+from queries.paths import EdgeFilter, Links, Paths, add_links, best_paths
 from queries.scoring import Scoring, expansion_cost_limit
 
 __all__ = ["Expansion", "expand", "latest_retrieval"]
@@ -61,7 +62,9 @@ def _absorb(state: Expansion, part: nx.MultiDiGraph, year: int, scoring: Scoring
     add_links(state.links, part, year, scoring, keep)
 
 
-def _fetch(store: GraphStore, frontier: Sequence[str], kinds: frozenset[EdgeKind], since: str | None) -> nx.MultiDiGraph:
+def _fetch(
+    store: GraphStore, frontier: Sequence[str], kinds: frozenset[EdgeKind], since: str | None
+) -> nx.MultiDiGraph:
     return store.subgraph(SubgraphQuery(tuple(frontier), hops=1, edge_kinds=kinds, since=since))
 
 
@@ -103,7 +106,7 @@ def expand(
     as_of: str | None,
     cache: ConcernNeighbourhood | None = None,
 ) -> Expansion:
-    """Every node and edge on a path of ≤ ``max_hops`` from the seeds that can carry a reportable tie.
+    """Every node and edge on a path of ≤ ``max_hops`` organisation steps that can carry a reportable tie.
 
     ``as_of`` (ISO date) anchors recency; by default the latest retrieval date
     among the seeds and their neighbours, so the same store gives the same answer.
@@ -114,21 +117,40 @@ def expand(
     state = Expansion(first, {}, {}, as_of)
     _absorb(state, first, year, scoring, keep)
     state.expanded.update(seeds)
-    limit = expansion_cost_limit(min_strength, scoring)
-    for hop in range(1, max_hops):
-        found = best_paths(state.links, seeds, hop, blocked=state.pruned)
-        done = state.expanded | state.pruned
-        candidates = sorted(n for n, c in found.cost.items() if c <= limit and n not in done)
-        hubs = {n for n in candidates if _is_hub(store, n, degree_cap, state)}
-        frontier = [n for n in candidates if n not in hubs]
+    budget, limit = 2 * max_hops, expansion_cost_limit(min_strength, scoring)
+    shallow: dict[str, int] = {}  # expanded from the cache only, at this level
+    while True:
+        found = best_paths(state.links, seeds, budget, blocked=state.pruned)
+        todo = _candidates(found, state, shallow, budget, limit)
+        hubs = {n for n in todo if _is_hub(store, n, degree_cap, state)}
         state.pruned.update(hubs)
-        state.expanded.update(frontier)
+        frontier = sorted(n for n in todo if n not in hubs)
         if not frontier:
-            break
-        last = hop == max_hops - 1
-        part = _from_cache(cache, frontier, kinds, since) if last and cache is not None else _fetch(store, frontier, kinds, since)
-        _absorb(state, part, year, scoring, keep)
-    return state
+            return state
+        near = [n for n in frontier if todo[n] >= budget - 2] if cache is not None else []
+        far = [n for n in frontier if n not in set(near)]
+        state.expanded.update(far)
+        shallow.update((n, todo[n]) for n in near)
+        if far:
+            _absorb(state, _fetch(store, far, kinds, since), year, scoring, keep)
+        if near and cache is not None:
+            _absorb(state, _fetch(store, near, frozenset({EdgeKind.SAME_AS}), since), year, scoring, keep)
+            _absorb(state, _from_cache(cache, near, kinds, since), year, scoring, keep)
+
+
+def _candidates(found: Paths, state: Expansion, shallow: Mapping[str, int], budget: int, limit: float) -> dict[str, int]:
+    """Nodes to expand now, with the lowest step level at which a reportable tie can still pass them."""
+    out: dict[str, int] = {}
+    for n in found.cost:
+        if n in state.expanded or n in state.pruned:
+            continue
+        level = found.lowest_level(n, limit)
+        if level is None or level >= budget:
+            continue
+        if n in shallow and level >= budget - 2:
+            continue  # read from the cache already, and still at most one step from the end
+        out[n] = level
+    return out
 
 
 def latest_retrieval(g: nx.MultiDiGraph) -> str:

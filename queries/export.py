@@ -180,10 +180,17 @@ def _csv(rows: list[list[Any]], header: list[str]) -> bytes:
 _PROV = ["source", "source_id", "url", "dataset_version", "retrieved_at"]
 
 
+def _props_json(record: Node | Edge) -> str:
+    return json.dumps(dict(record.props), ensure_ascii=False, sort_keys=True)
+
+
 def _csv_files(nodes: list[Node], edges: list[Edge]) -> dict[str, bytes]:
-    props = lambda r: json.dumps(dict(r.props), ensure_ascii=False, sort_keys=True)  # noqa: E731
+    props = _props_json
     node_rows = [[n.id, n.kind.value, n.name, *_prov(n).values(), props(n)] for n in nodes]
-    edge_rows = [[e.id, e.kind.value, e.src, e.dst, e.key, e.start or "", e.end or "", *_prov(e).values(), props(e)] for e in edges]
+    edge_rows = [
+        [e.id, e.kind.value, e.src, e.dst, e.key, e.start or "", e.end or "", *_prov(e).values(), props(e)]
+        for e in edges
+    ]
     return {
         "nodes.csv": _csv(node_rows, ["id", "kind", "name", *_PROV, "props"]),
         "edges.csv": _csv(edge_rows, ["id", "kind", "src", "dst", "key", "start", "end", *_PROV, "props"]),
@@ -204,7 +211,8 @@ def _files(fmt: str, nodes: list[Node], edges: list[Edge], as_of: str) -> dict[s
 
 def _versions(nodes: list[Node], edges: list[Edge], report: DueDiligenceReport) -> dict[str, list[str]]:
     by_source: dict[str, set[str]] = defaultdict(set)
-    for r in (*nodes, *edges):
+    records: list[Node | Edge] = [*nodes, *edges]
+    for r in records:
         by_source[r.provenance.source].add(r.provenance.dataset_version)
     for c in report.limits.lists:
         by_source[c.key].update(c.versions)

@@ -24,7 +24,15 @@ __all__ = ["Ambiguous", "Candidate", "Found", "Identification", "NotFound", "Wro
 _ROR = re.compile(r"^(?:https?://)?(?:www\.)?ror\.org/(0[a-z0-9]{6}[0-9]{2})/?$|^(0[a-z0-9]{6}[0-9]{2})$", re.I)
 _OPENALEX = re.compile(r"^(?:https?://)?(?:api\.)?openalex\.org/(?:[a-z]+/)?([A-Z]\d+)/?$|^([IWAFGSPT]\d+)$", re.I)
 _PIC = re.compile(r"^\d{9}$")
-_OPENALEX_KINDS = {"W": "a work", "A": "an author", "S": "a source", "P": "a publisher", "T": "a topic", "F": "a funder", "G": "an award"}
+_OPENALEX_KINDS = {
+    "W": "a work",
+    "A": "an author",
+    "S": "a source",
+    "P": "a publisher",
+    "T": "a topic",
+    "F": "a funder",
+    "G": "an award",
+}
 
 
 class WrongKind(ValueError):
@@ -82,7 +90,9 @@ def parse_id(text: str) -> list[str] | None:
 def _wrong_kind(node_id: str, node: Node | None) -> WrongKind:
     if node is not None:
         what = node.kind.value.lower()
-        return WrongKind(f"{node_id} is a {what} ({node.name!r}), not an organisation; give an organisation's id or name")
+        return WrongKind(
+            f"{node_id} is a {what} ({node.name!r}), not an organisation; give an organisation's id or name"
+        )
     letter = node_id.removeprefix("openalex:")[:1]
     what = _OPENALEX_KINDS.get(letter, "not an organisation")
     return WrongKind(f"{node_id} is {what} in OpenAlex, not an institution (institution ids start with I)")
@@ -112,8 +122,12 @@ def _candidates(store: GraphStore, text: str, country: str | None, limit: int) -
 
 def _suggestions(store: GraphStore, text: str, limit: int) -> tuple[Candidate, ...]:
     found = store.search(text, kinds=[NodeKind.ORGANISATION], limit=limit)
-    country = lambda n: n.props.get("country") if isinstance(n.props.get("country"), str) else None  # noqa: E731
-    return tuple(Candidate(n.id, n.name, country(n), 0.0, "suggestion", "shares words with the query") for n in found)
+    return tuple(Candidate(n.id, n.name, _country(n), 0.0, "suggestion", "shares words with the query") for n in found)
+
+
+def _country(node: Node) -> str | None:
+    value = node.props.get("country")
+    return value if isinstance(value, str) else None
 
 
 def identify(store: GraphStore, text: str, *, country: str | None = None, limit: int = 10) -> Identification:

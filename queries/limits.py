@@ -24,7 +24,11 @@ from queries.lists import ListsView
 __all__ = ["RUNS_NAMESPACE", "IngestRun", "Limits", "LookAlike", "MissingList", "limits"]
 
 RUNS_NAMESPACE = "ingest_runs"  # written by ingest.pipeline (a test keeps the two equal)
-RESEARCH_SOURCES = {"ror": "ROR (identity, hierarchy)", "openalex": "OpenAlex (co-authorship)", "cordis": "CORDIS (EU projects)"}
+RESEARCH_SOURCES = {
+    "ror": "ROR (identity, hierarchy)",
+    "openalex": "OpenAlex (co-authorship)",
+    "cordis": "CORDIS (EU projects)",
+}
 LOOK_ALIKE_SCORE = 85
 
 
@@ -107,7 +111,9 @@ def _similar_listed(store: GraphStore, names: Sequence[str], records: set[str], 
                 continue
             score = max(fuzz.token_set_ratio(fold(name), fold(x)) for x in (n.name, *_aliases(n)))
             if score >= LOOK_ALIKE_SCORE:
-                reason = f"listed entity with a similar name (similarity {score:.0f}/100), not linked to this organisation"
+                reason = (
+                    f"listed entity with a similar name (similarity {score:.0f}/100), not linked to this organisation"
+                )
                 out[n.id] = LookAlike(n.id, n.name, reason, None)
     return sorted(out.values(), key=lambda x: x.id)
 
@@ -137,13 +143,20 @@ def limits(
     sources = {r.split(":")[0] for r in records}
     missing_sources = tuple(label for src, label in RESEARCH_SOURCES.items() if src not in sources)
     possible = _possible_links(store, records, policy)
-    names = [org.name, *(str(x.get("value")) for x in org.props.get("names") or () if isinstance(x, dict) and x.get("value"))]
+    names = [
+        org.name,
+        *(str(x.get("value")) for x in org.props.get("names") or () if isinstance(x, dict) and x.get("value")),
+    ]
     similar = _similar_listed(store, list(dict.fromkeys(names)), set(records), {p.id for p in possible})
     notes = list(search_notes)
     if not coverage:
         notes.append("No list of entities of concern is held in this store: no designation can be found.")
     if missing:
-        notes.append(f"{len(missing)} configured list(s) of concern are not ingested; a designation there cannot be seen.")
+        notes.append(
+            f"{len(missing)} configured list(s) of concern are not ingested; a designation there cannot be seen."
+        )
     for label in missing_sources:
         notes.append(f"No {label} record is linked to this organisation; ties through that source cannot be seen.")
-    return Limits(coverage, tuple(missing), tuple(_runs(store)), missing_sources, tuple(possible + similar), tuple(notes))
+    return Limits(
+        coverage, tuple(missing), tuple(_runs(store)), missing_sources, tuple(possible + similar), tuple(notes)
+    )

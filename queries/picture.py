@@ -62,8 +62,10 @@ def _positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     raw = nx.multipartite_layout(ordered, subset_key="layer", align="vertical")
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
+
     def scale(v: float, lo: float, hi: float, size: float) -> float:
         return MARGIN + (size - 2 * MARGIN) * ((v - lo) / (hi - lo) if hi > lo else 0.5)
+
     return {n: (scale(x, min(xs), max(xs), WIDTH), scale(y, min(ys), max(ys), HEIGHT)) for n, (x, y) in raw.items()}
 
 
@@ -84,11 +86,14 @@ def ties_svg(org_id: str, org_name: str, ties: Sequence[Tie], seeds: Sequence[st
         dash = ' stroke-dasharray="4 3"' if d["kind"] == "SAME_AS" else ""
         parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#9aa0a6"{dash}/>')
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2 - 4
-        parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" fill="#5f6368" text-anchor="middle">{_KIND_LABEL.get(d["kind"], d["kind"])}</text>')
+        label = _KIND_LABEL.get(d["kind"], d["kind"])
+        parts.append(f'<text x="{mx:.1f}" y="{my:.1f}" fill="#5f6368" text-anchor="middle">{label}</text>')
     for n, d in sorted(g.nodes(data=True)):
         x, y = pos[n]
         colour = _COLOURS[d["role"]]
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"><title>{escape(d["title"])}</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" fill="{colour}"><title>{escape(d["title"])}</title></circle>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{y + 22:.1f}" text-anchor="middle">{_label(d["label"])}</text>')
     if g.number_of_nodes() == 1:
         parts.append(f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" fill="#5f6368">No ties found</text>')

@@ -115,7 +115,15 @@ def collaboration_profile(g: nx.MultiDiGraph, org_id: str, seeds: Sequence[str],
     members = set(seeds)
     partners, trend, count = _partners(g, members, top)
     projects, project_partners = _projects(g, members, top)
-    return Profile(org_id, count, sum(y.works for y in trend), tuple(partners), tuple(trend), tuple(projects), tuple(project_partners))
+    return Profile(
+        org_id,
+        count,
+        sum(y.works for y in trend),
+        tuple(partners),
+        tuple(trend),
+        tuple(projects),
+        tuple(project_partners),
+    )
 
 
 def profile(store: GraphStore, org_id: str, *, since: str | None = None, top: int = 10) -> Profile:
@@ -132,7 +140,9 @@ def add_project_partners(store: GraphStore, g: nx.MultiDiGraph, seeds: Sequence[
     projects = sorted({p for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in set(seeds)})
     if not projects:
         return
-    part = store.subgraph(SubgraphQuery(tuple(projects), hops=1, edge_kinds=frozenset({EdgeKind.PARTICIPATED_IN}), since=since))
+    part = store.subgraph(
+        SubgraphQuery(tuple(projects), hops=1, edge_kinds=frozenset({EdgeKind.PARTICIPATED_IN}), since=since)
+    )
     for n, data in part.nodes(data=True):
         if n not in g:
             g.add_node(n, **data)

@@ -29,7 +29,16 @@ from queries.scoring import Scoring
 from queries.signals import Signals, signals
 from queries.ties import DEFAULT_DEGREE_CAP, DEFAULT_MIN_STRENGTH, PathNode, Tie, TieSearch, find_ties
 
-__all__ = ["CheckQuery", "DueDiligenceReport", "Identity", "NameForm", "Record", "TiesSection", "due_diligence", "rsgraph_version"]
+__all__ = [
+    "CheckQuery",
+    "DueDiligenceReport",
+    "Identity",
+    "NameForm",
+    "Record",
+    "TiesSection",
+    "due_diligence",
+    "rsgraph_version",
+]
 
 
 def rsgraph_version() -> str:
@@ -163,7 +172,10 @@ def _search_notes(search: TieSearch) -> list[str]:
     ]
     if search.pruned:
         cap = search.degree_cap
-        notes.append(f"{len(search.pruned)} hub(s) with more than {cap} edges were reached but not expanded: paths through them are not shown.")
+        notes.append(
+            f"{len(search.pruned)} hub(s) with more than {cap} edges were reached but not expanded: "
+            "paths through them are not shown."
+        )
     return notes
 
 
@@ -206,10 +218,14 @@ def due_diligence(
         query=query,
         identity=_identity(org, records, found),
         designations=found,
-        ties=TiesSection(search.ties, search.pruned, search.seeds, search.examined_nodes, search.examined_edges, search.as_of),
+        ties=TiesSection(
+            search.ties, search.pruned, search.seeds, search.examined_nodes, search.examined_edges, search.as_of
+        ),
         profile=collaboration_profile(g, org.id, search.seeds),
         signals=signals(found, search.ties, org.name, max_hops=query.hops, scoring=scoring),
-        limits=limits(store, org, found.records, concern=concern, lists=lists, policy=policy, search_notes=_search_notes(search)),
+        limits=limits(
+            store, org, found.records, concern=concern, lists=lists, policy=policy, search_notes=_search_notes(search)
+        ),
     )
 
 

@@ -17,30 +17,43 @@ from types import MappingProxyType
 from typing import Any
 
 __all__ = [
+    "HALF_STEPS",
     "KIND_WEIGHTS",
     "Level",
     "LinkFacts",
     "Scoring",
     "edge_strength",
+    "expansion_cost_limit",
     "link_facts",
     "path_strength",
-    "expansion_cost_limit",
     "proximity_level",
-    "step_cost",
+    "edge_cost",
+    "half_steps",
 ]
 
-# How much one edge of a kind ties two organisations together (1.0 = same body).
+# How much one edge of a kind ties two organisations together (1.0 = same body). Edges to a
+# project, award or funder are half of a tie between two organisations sharing it, so their
+# weight is the square root of that tie's: a shared project weighs 0.6, a shared funder 0.4.
 KIND_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "SAME_AS": 1.0,
         "PARENT_OF": 0.9,
         "SUCCEEDED_BY": 0.8,
         "RELATED_TO": 0.5,
-        "FUNDED_BY": 0.6,
-        "PARTICIPATED_IN": 0.6,
         "COLLABORATED_WITH": 0.7,
+        "PARTICIPATED_IN": math.sqrt(0.6),
+        "FUNDED_BY": math.sqrt(0.4),
     }
 )
+
+# Organisation steps an edge counts for, in halves: SAME_AS joins records of one organisation
+# (no step); an edge to a project, award or funder is half of the step between two
+# organisations that share it; hierarchy and co-authorship edges are a whole step.
+HALF_STEPS: Mapping[str, int] = MappingProxyType({"SAME_AS": 0, "PARTICIPATED_IN": 1, "FUNDED_BY": 1})
+
+
+def half_steps(kind: str) -> int:
+    return HALF_STEPS.get(kind, 2)
 
 
 class Level(StrEnum):
@@ -105,35 +118,44 @@ def recency_factor(last_year: int | None, as_of_year: int, scoring: Scoring) -> 
 
 
 def edge_strength(facts: LinkFacts, as_of_year: int, scoring: Scoring) -> float:
-    """Strength in (0, 1] of the tie carried by one kind of edge between two nodes."""
+    """Strength in (0, 1] of the tie carried by one kind of edge between two nodes.
+
+    An edge that is half a step (to a project, award or funder) carries the
+    square root of the recency factor, so a shared project decays once.
+    """
     weight = scoring.kind_weights.get(facts.kind, 0.0)
     counted = count_factor(facts.count, scoring) if facts.kind == "COLLABORATED_WITH" else 1.0
-    return weight * counted * recency_factor(facts.last_year, as_of_year, scoring)
+    recency = recency_factor(facts.last_year, as_of_year, scoring)
+    half = half_steps(facts.kind)
+    return weight * counted * (recency ** (half / 2) if half else 1.0)
 
 
-def step_cost(strength: float, kind: str, scoring: Scoring) -> float:
-    """Additive path cost of one step: -log(strength × hop decay); SAME_AS is not a hop."""
-    decay = 1.0 if kind == "SAME_AS" else scoring.hop_decay
+def edge_cost(strength: float, kind: str, scoring: Scoring) -> float:
+    """Additive path cost of one edge: -log(strength × hop decay per organisation step it counts for)."""
+    decay = scoring.hop_decay ** (half_steps(kind) / 2)
     return -math.log(max(strength * decay, 1e-300))
 
 
 def path_strength(cost: float, list_weight: float, scoring: Scoring) -> float:
-    """Undo the cost sum; the first hop is not decayed."""
+    """Undo the cost sum; the first organisation step is not decayed."""
     return list_weight * math.exp(-cost) / scoring.hop_decay
 
 
 def expansion_cost_limit(min_strength: float, scoring: Scoring) -> float:
     """Largest cost of a path to a node from which a tie of ``min_strength`` is still possible.
 
-    Going on from a node adds at least one step other than SAME_AS (records
-    SAME_AS a designated entity are designated themselves), which multiplies
-    strength by at most the largest kind weight times the hop decay; the
-    first hop is not decayed, so the bound is ``exp(-cost) × max weight``.
+    Going on from a node adds at least one edge other than SAME_AS (records
+    SAME_AS a designated entity are designated themselves), whose factor is at
+    most ``top`` = the largest weight × decay of such an edge. The tie's
+    strength is then at most ``exp(-cost) × top / decay``.
     """
     if min_strength <= 0.0:
         return math.inf
-    top = max((w for k, w in scoring.kind_weights.items() if k != "SAME_AS"), default=1.0)
-    return math.log(top / min_strength)
+    top = max(
+        (w * scoring.hop_decay ** (half_steps(k) / 2) for k, w in scoring.kind_weights.items() if half_steps(k)),
+        default=1.0,
+    )
+    return math.log(top / (scoring.hop_decay * min_strength))
 
 
 def proximity_level(strength: float, scoring: Scoring) -> Level:

@@ -66,7 +66,8 @@ def _designation_signal(name: str, title: str, effect: str, found: Iterable[Desi
     meaning = (
         "Dealings may be restricted in law; check what the listed measure covers before any collaboration."
         if effect == LEGAL
-        else "An advisory listing restricts no trade by itself; it calls for review under the funder's or host's policy."
+        else "An advisory listing restricts no trade by itself; it calls for review under the funder's "
+        "or host's policy."
     )
     if level is not Level.HIGH:
         meaning += " The listing is on a related organisation, not on the organisation itself."
@@ -87,7 +88,9 @@ def describe_step(step: Step, names: dict[str, str]) -> str:
         return f"{a} and {b} are linked by EU project participation"
     if step.kind == "PARENT_OF":
         first = ev[0] if ev else None
-        return f"{a} and {b} are parent and child in the ROR hierarchy" + (f" (from {first.start})" if first and first.start else "")
+        return f"{a} and {b} are parent and child in the ROR hierarchy" + (
+            f" (from {first.start})" if first and first.start else ""
+        )
     if step.kind == "SAME_AS":
         how = ev[0].same_as if ev and ev[0].same_as else "resolution"
         return f"{a} is the same organisation as {b} ({how})"
@@ -122,7 +125,9 @@ def _proximity(found: Sequence[Tie], direct: set[str], scoring: Scoring, max_hop
     return Signal(name, title, level, facts, text)
 
 
-def signals(found: Designations, ties: Sequence[Tie], org_name: str, *, max_hops: int, scoring: Scoring | None = None) -> Signals:
+def signals(
+    found: Designations, ties: Sequence[Tie], org_name: str, *, max_hops: int, scoring: Scoring | None = None
+) -> Signals:
     """The three signals for one organisation, each explained."""
     direct = {d.entry.entity_id for d in (*found.active, *found.history)}
     return Signals(

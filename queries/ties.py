@@ -13,6 +13,7 @@ cost nothing. Every step lists the stored edges behind it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +21,11 @@ from typing import Any
 import networkx as nx
 
 from graph.model import EdgeKind
-from graph.store import GraphStore, SubgraphQuery
+from graph.store import GraphStore
 from queries.concern import ConcernHit, ConcernIndex, ConcernNeighbourhood, concern_index
 from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
-from queries.expand import expand
 from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
+from queries.expand import expand
 from queries.lists import AllListsCount, ListsView, list_weight
 from queries.paths import EdgeFilter, Links, Paths, best_paths, weighted_links
 from queries.scoring import Level, Scoring, path_strength, proximity_level
@@ -81,7 +82,7 @@ class Tie:
     target_name: str
     strength: float
     level: Level
-    hops: int  # edges searched, from a record of the organisation to a record of the listed entity
+    hops: int  # organisation steps: SAME_AS links are not steps, organisation–project–organisation is one
     nodes: tuple[PathNode, ...]  # the organisation (or its equivalent) first, the listed entity last
     steps: tuple[Step, ...]
     listings: tuple[ListEntry, ...]  # its active designations of concern
@@ -123,12 +124,9 @@ def _step(links: Links, u: str, v: str) -> Step:
 class _Candidate:
     entity: str
     strength: float
+    hops: int  # organisation steps
     nodes: tuple[str, ...]
     hit: ConcernHit
-
-    @property
-    def hops(self) -> int:
-        return len(self.nodes) - 1
 
     def rank(self) -> tuple[float, int, tuple[str, ...], int]:
         return (-self.strength, self.hops, self.nodes, len(self.hit.via))
@@ -143,15 +141,17 @@ def _candidates(
     scoring: Scoring,
 ) -> dict[str, _Candidate]:
     best: dict[str, _Candidate] = {}
-    for node in sorted(n for n in found.cost if n in concern.hits and n not in seeds):
+    costs = found.cost
+    for node in sorted(n for n in costs if n in concern.hits and n not in seeds):
         hits = concern.hits[node]
-        nodes = found.path(node)
-        if all(links[a][b].kind == "SAME_AS" for a, b in zip(nodes, nodes[1:], strict=False)):
+        level = found.best_level(node)
+        if level == 0:
             continue  # the same organisation: a direct designation, not a tie
+        nodes = found.path(node, level)
         for entity in sorted({hit.listing.entity for hit in hits}):
             mine = [hit for hit in hits if hit.listing.entity == entity]
             weight = max(list_weight(lists, hit.listing.list_key) for hit in mine)
-            c = _Candidate(entity, path_strength(found.cost[node], weight, scoring), nodes, mine[0])
+            c = _Candidate(entity, path_strength(costs[node], weight, scoring), (level + 1) // 2, nodes, mine[0])
             if entity not in best or c.rank() < best[entity].rank():
                 best[entity] = c
     return best
@@ -165,7 +165,10 @@ def _tie(node_data: NodeData, links: Links, c: _Candidate, concern: ConcernIndex
         nodes.append(_path_node(node_data, nxt))
         steps.append(Step(nodes[-2].id, nxt, "SAME_AS", 1.0, (edge_evidence(e),)))
     reached = concern.hits.get(c.nodes[-1], ())
-    listings = sorted({x.listing.designation.id: x.listing for x in reached if x.listing.entity == c.entity}.values(), key=lambda x: x.designation.id)
+    listings = sorted(
+        {x.listing.designation.id: x.listing for x in reached if x.listing.entity == c.entity}.values(),
+        key=lambda x: x.designation.id,
+    )
     entries = tuple(list_entry(x.designation, x.edge, active=True) for x in listings)
     level = proximity_level(c.strength, scoring)
     return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries)
@@ -192,7 +195,7 @@ def _ranked(
     scoring: Scoring,
     min_strength: float,
 ) -> tuple[Tie, ...]:
-    found = best_paths(links, seeds, max_hops, blocked=blocked)
+    found = best_paths(links, seeds, 2 * max_hops, blocked=blocked)
     best = _candidates(found, links, set(seeds), concern, lists, scoring)
     kept = (c for c in best.values() if c.hops == 1 or c.strength >= min_strength)
     return tuple(_tie(node_data, links, c, concern, scoring) for c in sorted(kept, key=_Candidate.rank))
@@ -219,7 +222,15 @@ def rank_ties(
     node_data: NodeData = lambda n: g.nodes[n] if n in g else {"kind": "", "name": n}  # noqa: E731
     blocked = frozenset(g.graph.get("pruned", ()))
     return _ranked(
-        links, node_data, seeds, blocked, max_hops=max_hops, concern=concern, lists=lists, scoring=scoring, min_strength=min_strength
+        links,
+        node_data,
+        seeds,
+        blocked,
+        max_hops=max_hops,
+        concern=concern,
+        lists=lists,
+        scoring=scoring,
+        min_strength=min_strength,
     )
 
 

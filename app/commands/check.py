@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -16,6 +18,8 @@ from queries.report import CheckQuery, due_diligence
 from queries.ties import DEFAULT_DEGREE_CAP, DEFAULT_MIN_STRENGTH, MAX_HOPS
 
 __all__ = ["check", "resolve_org", "search_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _listing(candidates: tuple[Candidate, ...]) -> str:
@@ -54,19 +58,32 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: int | None) -> s
     return str(value)
 
 
-def search_options(func):  # type: ignore[no-untyped-def]
+def search_options(func: F) -> F:
     """The options shared by check and export."""
     for option in reversed(
         [
-            click.option("--country", metavar="CC", help="ISO-2 country; only narrows name resolution, never a signal."),
+            click.option(
+                "--country", metavar="CC", help="ISO-2 country; only narrows name resolution, never a signal."
+            ),
             click.option("--hops", default=3, show_default=True, callback=_hops, help=f"Path length, 1..{MAX_HOPS}."),
             click.option("--since", type=int, callback=_since, metavar="YEAR", help="Only ties dated from YEAR on."),
-            click.option("--degree-cap", default=DEFAULT_DEGREE_CAP, show_default=True,
-                         help="Nodes with more edges are hubs: reached, not expanded."),
-            click.option("--min-strength", default=DEFAULT_MIN_STRENGTH, show_default=True,
-                         help="Ties longer than one hop below this strength are not searched (0 = all)."),
-            click.option("--lists-config", type=click.Path(dir_okay=False, path_type=Path),
-                         help="A lists.toml laid over the shipped one (weights, legal effect)."),
+            click.option(
+                "--degree-cap",
+                default=DEFAULT_DEGREE_CAP,
+                show_default=True,
+                help="Nodes with more edges are hubs: reached, not expanded.",
+            ),
+            click.option(
+                "--min-strength",
+                default=DEFAULT_MIN_STRENGTH,
+                show_default=True,
+                help="Ties longer than one hop below this strength are not searched (0 = all).",
+            ),
+            click.option(
+                "--lists-config",
+                type=click.Path(dir_okay=False, path_type=Path),
+                help="A lists.toml laid over the shipped one (weights, legal effect).",
+            ),
             store_option,
         ]
     ):
@@ -78,7 +95,9 @@ def search_options(func):  # type: ignore[no-untyped-def]
 @click.argument("name_or_id")
 @search_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True, help="Report format.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (default: stdout).")
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here (default: stdout)."
+)
 def check(
     name_or_id: str,
     country: str | None,

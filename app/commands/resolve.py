@@ -16,10 +16,22 @@ def resolve() -> None:
 
 @resolve.command("link")
 @store_option
-@click.option("--source", "sources", multiple=True, default=DEFAULT_SOURCES, show_default=True,
-              help="Id prefixes of the records to link (list entries, CORDIS participants).")
-@click.option("--target", "targets", multiple=True, default=DEFAULT_TARGETS, show_default=True,
-              help="Id prefixes of the organisations to link them to.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    default=DEFAULT_SOURCES,
+    show_default=True,
+    help="Id prefixes of the records to link (list entries, CORDIS participants).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    default=DEFAULT_TARGETS,
+    show_default=True,
+    help="Id prefixes of the organisations to link them to.",
+)
 def link_cmd(store: str | None, sources: tuple[str, ...], targets: tuple[str, ...]) -> None:
     """Create or update SAME_AS links (bands match and possible); remove links no longer found."""
     with opened_store(store) as (_settings, handle):
@@ -70,8 +82,10 @@ def list_cmd(store: str | None, band: str | None, limit: int) -> None:
         e = i.edge
         status = i.judgement or "unjudged"
         src, dst = names.get(e.src), names.get(e.dst)
-        click.echo(f"{e.props.get('score', 0):.3f} {e.props.get('band')} [{status}{'' if i.holds else ', hidden'}] "
-                   f"{e.src} ({src.name if src else '?'}) → {e.dst} ({dst.name if dst else '?'})")
+        click.echo(
+            f"{e.props.get('score', 0):.3f} {e.props.get('band')} [{status}{'' if i.holds else ', hidden'}] "
+            f"{e.src} ({src.name if src else '?'}) → {e.dst} ({dst.name if dst else '?'})"
+        )
         click.echo(f"      {e.props.get('method')}: {e.props.get('explanation')}")
     click.echo(f"{len(items)} links" + (f" (showing {limit})" if len(items) > limit else ""))
 

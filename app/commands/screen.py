@@ -25,10 +25,19 @@ def _signals(store: GraphStore) -> Annotator:
 
 @click.command("screen")
 @click.argument("input_path", metavar="INPUT.csv|.xlsx", type=click.Path(path_type=Path))
-@click.option("--output", "output", required=True, type=click.Path(path_type=Path),
-              help="Where to write the results (.csv or .xlsx).")
-@click.option("--signals/--no-signals", default=True, show_default=True,
-              help="Fill legal_restriction, advisory_listing, network_proximity, strongest_path for matches.")
+@click.option(
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Where to write the results (.csv or .xlsx).",
+)
+@click.option(
+    "--signals/--no-signals",
+    default=True,
+    show_default=True,
+    help="Fill legal_restriction, advisory_listing, network_proximity, strongest_path for matches.",
+)
 @store_option
 def screen(input_path: Path, output: Path, signals: bool, store: str | None) -> None:
     """Resolve each row (columns: name, optional country as ISO-2, optional id) and write one result row each.

@@ -60,6 +60,8 @@ def spans(n: int) -> list[tuple[int, int]]:
 def country_segment(text: str) -> str | None:
     """ISO-2 code when the segment is a country name (or an upper-case ISO-2 code)."""
     stripped = text.strip()
+    if is_legal_form(stripped):  # "SL", "CO", "AG", "AS" are legal forms first
+        return None
     if len(stripped) == 2 and stripped.isupper():
         return normalise_country(stripped)
     return country_code_of(stripped)

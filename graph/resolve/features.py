@@ -181,6 +181,8 @@ def _typo_ok(q: str, c: str) -> bool:
     shortest = min(len(q), len(c))
     if not (q.isascii() and c.isascii() and q.isalpha() and c.isalpha()) or shortest < 4:
         return False
+    if q[0] != c[0] and len(q) == len(c) and sorted(q) != sorted(c):
+        return False  # a changed first letter is another word ("Jinzhou" is not "Binzhou")
     if shortest == 4 and q[0] != c[0]:
         return False
     limit = 2 if shortest >= 10 else 1

@@ -24,7 +24,7 @@ from graph.resolve.names import NameForm
 __all__ = ["NameIndex"]
 
 
-SHORTLIST = 300  # candidates ranked by shared rare tokens before the weighted ranking
+SHORTLIST = 80  # candidates kept by the number of rare tokens shared, before the weighted ranking
 
 
 def _deletes(token: str) -> set[str]:
@@ -128,7 +128,7 @@ class NameIndex:
         near = (t for t in found if OSA.distance(token, t, score_cutoff=limit) <= limit)
         return sorted({self.word_stems.get(t, t) for t in near})
 
-    def candidates(self, form: NameForm, limit: int = 25, *, typos: bool = True) -> list[int]:
+    def candidates(self, form: NameForm, limit: int = 15, *, typos: bool = True) -> list[int]:
         """Positions of the profiles most likely to carry this name."""
         tokens = list(form.tokens)
         for t, w in zip(form.tokens, form.words or form.tokens, strict=False):
@@ -142,7 +142,7 @@ class NameIndex:
             counts: Counter[int] = Counter()
             for t in rare:
                 counts.update(self.postings[t])
-            pool = [i for i, _n in counts.most_common(SHORTLIST)]
+            pool = [i for i, _n in counts.most_common(SHORTLIST)]  # ties cut at random-free insertion order
         else:  # only common words ("Beijing Institute of Technology"): who holds the most of them
             held = set(self.postings[present[0]])
             for t in present[1:]:

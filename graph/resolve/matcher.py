@@ -158,12 +158,15 @@ class Resolver:
         context = bool(query.country) or any(country_segment(s) or city_key(s) in self.index.cities for s in segs)
         found: dict[int, _Found] = {}
         seg_best: dict[int, tuple[int, float]] = {}
-        skip = {k for k, s in enumerate(segs) if len(segs) > 1 and _not_a_name(s)}
+        skip = _trailing_context(segs)
         seen: set[str] = set()
+        settled: list[tuple[int, int]] = []  # runs already matched in full: their parts add nothing
         for i, j in spans(len(segs)):
+            if skip.intersection(range(i, j)) or any(a <= i and j <= b for a, b in settled):
+                continue
             joined = " ".join(segs[i:j])
             form = analyse(joined)
-            if not form.tokens or skip.intersection(range(i, j)) or form.key in seen:
+            if not form.tokens or form.key in seen:
                 continue
             seen.add(form.key)
             typos = not (j - i == 1 and " " not in segs[i] and looks_like_acronym(segs[i]))  # "AVIC" ≠ "AVIX"
@@ -178,6 +181,8 @@ class Resolver:
                 old = found.get(pos)
                 if sim >= POSSIBLE - 0.15 and (old is None or (sim, j - i) > (old.sim, old.span[1] - old.span[0])):
                     found[pos] = _Found(sim, (i, j), _describe(joined, name, a, sim, notes), "name")
+                if sim >= MATCH and j - i > 1:
+                    settled.append((i, j))
         for i, seg in enumerate(segs):
             if looks_like_acronym(seg) or (" " not in seg.strip() and acronym_key(seg) in self.index.acronyms):
                 for pos, value, why in acronym_evidence(seg, segs, query.country, self.index, self.cluster_of):
@@ -355,9 +360,17 @@ class Resolver:
         return Candidate(p.id, p.name, ror, p.country, value, band_of(value), hit.method, "; ".join(hit.reasons))
 
 
-def _not_a_name(segment: str) -> bool:
-    """A country or a postcode/street part of an affiliation: never part of an organisation's name."""
-    return bool(country_segment(segment)) or (any(ch.isdigit() for ch in segment) and not analyse(segment).tokens[1:])
+def _trailing_context(segs: Sequence[str]) -> set[int]:
+    """Positions of the trailing countries and postcodes of an affiliation ("…, Harbin 150001, China"):
+    never part of an organisation's name, so runs including them are not tried."""
+    out: set[int] = set()
+    for k in range(len(segs) - 1, 0, -1):
+        seg = segs[k]
+        if country_segment(seg) or (any(ch.isdigit() for ch in seg) and len(analyse(seg).tokens) <= 2):
+            out.add(k)
+        else:
+            break
+    return out
 
 
 def _always(_token: str) -> bool:

@@ -251,11 +251,21 @@ class NameForm:
         return " ".join(self.tokens)
 
 
+def _significant(word: str) -> bool:
+    if word in STOPWORDS or stem(word) in STOPWORDS:  # "für" and "fuer" alike
+        return False
+    return len(word) > 1 or not word.isascii() or word.isdigit()
+
+
 @lru_cache(maxsize=200_000)
 def analyse(text: str) -> NameForm:
     """Comparison form of one name."""
     words = _strip_legal(raw_words(text))
-    significant = [w for w in words if w not in STOPWORDS and (len(w) > 1 or not w.isascii() or w.isdigit())]
+    significant = [
+        w
+        for w in words
+        if stem(w) not in STOPWORDS and w not in STOPWORDS and (len(w) > 1 or not w.isascii() or w.isdigit())
+    ]
     source: dict[str, str] = {}
     for w in significant:
         source.setdefault(stem(w), w)

@@ -126,6 +126,17 @@ def _graph_frame(page: Any) -> Any:
     return frame
 
 
+def _click_node(page: Any, frame: Any, node_id: str) -> None:
+    """A real mouse click on a node drawn on the Cytoscape canvas."""
+    iframe = page.locator('iframe[title*="streamlit_cytoscape"]')
+    iframe.scroll_into_view_if_needed()
+    page.wait_for_timeout(1200)  # let the layout settle
+    box = iframe.bounding_box()
+    cy = frame.evaluate("() => document.getElementById('cy').getBoundingClientRect().toJSON()")
+    at = frame.evaluate(f"() => document.getElementById('cy')._cyreg.cy.getElementById('{node_id}').renderedPosition()")
+    page.mouse.click(box["x"] + cy["x"] + at["x"], box["y"] + cy["y"] + at["y"])
+
+
 def test_analyst_journey_search_explore_export_screen(
     browser: Any, app_url: str, story: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -151,18 +162,16 @@ def test_analyst_journey_search_explore_export_screen(
     frame = _graph_frame(page)
     drawn = frame.evaluate("() => document.getElementById('cy')._cyreg.cy.nodes().map(n => n.id())")
     assert f"ror:{porto}" in drawn and njust in drawn
-    page.wait_for_timeout(1200)  # let the layout settle
-    box_ = page.locator('iframe[title*="streamlit_cytoscape"]').bounding_box()
-    at = frame.evaluate(f"() => document.getElementById('cy')._cyreg.cy.getElementById('{njust}').renderedPosition()")
-    page.mouse.click(box_["x"] + at["x"], box_["y"] + at["y"])
+    _click_node(page, frame, njust)
     _main(page).get_by_text("Records and sources").wait_for(timeout=WAIT_MS)
-    side = _main(page).inner_text()
-    assert "NDAA FY2019 Section 1286 list" in side and "retrieved" in side
+    assert "NDAA FY2019 Section 1286 list" in _main(page).inner_text()  # its designation
+    _main(page).get_by_text(f"{njust} · ror").click()  # its ROR record, with where it came from
+    _main(page).get_by_text("retrieved", exact=False).first.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS / "02-explore-node-selected.png")
 
     # highlight the strongest tie's path
-    page.get_by_role("combobox").filter(has_text="none").first.click()
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Highlight a path").get_by_role("combobox").click()
     page.get_by_role(
         "option", name="strongest tie to Nanjing University of Science and Technology", exact=False
     ).first.click()

@@ -26,7 +26,7 @@ TIMEOUT = 60
 def page(name: str, **params: str) -> AppTest:
     """The app (through its entry point and navigation) opened on one page."""
     at = AppTest.from_file(str(ENTRY), default_timeout=TIMEOUT)
-    at.switch_page(f"pages/{name}.py")
+    at.switch_page(f"views/{name}.py")
     for k, v in params.items():
         at.query_params[k] = v
     return at

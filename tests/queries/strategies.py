@@ -25,7 +25,9 @@ class World:
     def with_countries(self, countries: dict[str, str]) -> World:
         """The same world with each organisation's country replaced."""
         nodes = [
-            Node(n.id, n.kind, n.name, n.provenance, {**n.props, "country": countries[n.id]}) if n.id in countries else n
+            Node(n.id, n.kind, n.name, n.provenance, {**n.props, "country": countries[n.id]})
+            if n.id in countries
+            else n
             for n in self.nodes
         ]
         return World(nodes, self.edges, self.orgs)
@@ -55,24 +57,55 @@ def worlds(draw: st.DrawFn, max_orgs: int = 9) -> World:
             e = Edge(kind, src, dst, prov("ror", f"{src}-{dst}"))
         edges[e.id] = e
     for a, j in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 1)), max_size=n)):
-        e = Edge(EdgeKind.PARTICIPATED_IN, f"test:o{a}", f"test:p{j}", prov("cordis", f"{a}-{j}"), "", "2020-01-01", "2023-12-31")
+        e = Edge(
+            EdgeKind.PARTICIPATED_IN,
+            f"test:o{a}",
+            f"test:p{j}",
+            prov("cordis", f"{a}-{j}"),
+            "",
+            "2020-01-01",
+            "2023-12-31",
+        )
         edges[e.id] = e
-    for k, (a, (list_key, effect)) in enumerate(draw(st.lists(st.tuples(st.integers(1, n - 1), st.sampled_from(LISTS)), min_size=1, max_size=4))):
+    for k, (a, (list_key, effect)) in enumerate(
+        draw(st.lists(st.tuples(st.integers(1, n - 1), st.sampled_from(LISTS)), min_size=1, max_size=4))
+    ):
         active = draw(st.booleans()) or k == 0
-        entity = Node(f"list:{list_key}:{k}", NodeKind.ORGANISATION, f"Listed {k}", prov(list_key, str(k)), {"listed_entity": True})
+        entity = Node(
+            f"list:{list_key}:{k}",
+            NodeKind.ORGANISATION,
+            f"Listed {k}",
+            prov(list_key, str(k)),
+            {"listed_entity": True},
+        )
         designation = Node(
             f"designation:{list_key}:{k}",
             NodeKind.DESIGNATION,
             f"Listed {k} on {list_key}",
             prov(list_key, str(k)),
-            {"list": list_key, "legal_effect": effect, "status": "active" if active else "delisted",
-             "listed_on": "2020-01-01", "delisted_on": None if active else "2022-01-01"},
+            {
+                "list": list_key,
+                "legal_effect": effect,
+                "status": "active" if active else "delisted",
+                "listed_on": "2020-01-01",
+                "delisted_on": None if active else "2022-01-01",
+            },
         )
         nodes += [entity, designation]
         band = draw(st.sampled_from(["match", "match", "possible"]))
         for e in (
-            Edge(EdgeKind.SAME_AS, entity.id, f"test:o{a}", prov("resolve", f"{k}"), props={"band": band, "score": 0.9}),
-            Edge(EdgeKind.DESIGNATED_ON, entity.id, designation.id, prov(list_key, str(k)), "", "2020-01-01", None if active else "2022-01-01"),
+            Edge(
+                EdgeKind.SAME_AS, entity.id, f"test:o{a}", prov("resolve", f"{k}"), props={"band": band, "score": 0.9}
+            ),
+            Edge(
+                EdgeKind.DESIGNATED_ON,
+                entity.id,
+                designation.id,
+                prov(list_key, str(k)),
+                "",
+                "2020-01-01",
+                None if active else "2022-01-01",
+            ),
         ):
             edges[e.id] = e
     return World(nodes, list(edges.values()), [o.id for o in orgs])

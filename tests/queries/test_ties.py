@@ -42,12 +42,27 @@ def test_two_hop_tie_by_co_authorship_shows_each_edge_with_its_works(world: Grap
     ]
 
 
-def test_shared_cordis_project_is_a_path_through_the_project_node(world: GraphStore) -> None:
+def test_shared_cordis_project_is_one_step_through_the_project_node(world: GraphStore) -> None:
     charlie = _by_target(ties(world, ALPHA))[CHARLIE]
-    assert [n.id for n in charlie.nodes] == ["cordis:pic:999999999", "cordis:project:101", "cordis:pic:888888888", CHARLIE]
-    assert charlie.hops == 2
-    assert [s.kind for s in charlie.steps[:2]] == ["PARTICIPATED_IN", "PARTICIPATED_IN"]
+    assert [n.id for n in charlie.nodes] == [
+        "cordis:pic:999999999",
+        "cordis:project:101",
+        "cordis:pic:888888888",
+        "ror:0charl001",
+        "ror:0charc001",
+        CHARLIE,
+    ]
+    assert charlie.hops == 2  # the shared project, then the ROR hierarchy; SAME_AS links are no steps
+    assert [s.kind for s in charlie.steps] == [
+        "PARTICIPATED_IN",
+        "PARTICIPATED_IN",
+        "SAME_AS",
+        "PARENT_OF",
+        "SAME_AS",
+    ]
     assert charlie.steps[0].evidence[0].role == "participant"
+    assert DELTA in _by_target(ties(world, ALPHA, max_hops=3))
+    assert CHARLIE not in _by_target(ties(world, ALPHA, max_hops=1))
 
 
 def test_three_hop_tie_by_co_authorship(world: GraphStore) -> None:
@@ -59,7 +74,8 @@ def test_three_hop_tie_by_co_authorship(world: GraphStore) -> None:
 
 def test_ranking_is_by_strength_then_hops(world: GraphStore) -> None:
     found = ties(world, ALPHA)
-    assert [t.target for t in found] == [PARENT_LISTING, ECHO, CHARLIE, BRAVO, DELTA]
+    assert [t.target for t in found] == [PARENT_LISTING, CHARLIE, ECHO, BRAVO, DELTA]
+    assert [t.hops for t in found] == [1, 2, 2, 2, 3]
     strengths = [t.strength for t in found]
     assert strengths == sorted(strengths, reverse=True)
     assert all(0 < s <= 1 for s in strengths)
@@ -93,7 +109,7 @@ def test_possible_link_is_not_followed(world: GraphStore) -> None:
 
 def test_strength_floor_keeps_one_hop_and_strong_ties(world: GraphStore) -> None:
     found = _by_target(ties(world, ALPHA, min_strength=0.2))
-    assert set(found) == {PARENT_LISTING, ECHO}
+    assert set(found) == {PARENT_LISTING, CHARLIE, ECHO}
     assert {t.target for t in ties(world, ALPHA, min_strength=0.0)} == {PARENT_LISTING, ECHO, CHARLIE, BRAVO, DELTA}
 
 

@@ -5,7 +5,8 @@ its OpenAlex and CORDIS records). Around it:
 
 - its parent, Alpha Academy, is on an advisory list (Canada NRO);
 - 2 hops by co-authorship: Bravo Institute (BIS Entity List, legal restriction);
-- 2 hops by a shared CORDIS project: Charlie Works (EU FSF, legal restriction);
+- 2 hops by a shared CORDIS project and the ROR hierarchy: Charlie Subsidiary (EU FSF, legal restriction),
+  child of Charlie Works, with which Alpha shares project SHARED;
 - 3 hops by co-authorship: Delta Lab (§1286, advisory);
 - behind a hub (Hub University, 8 partners): Echo Institute (OFAC SDN) — pruned when the cap is 5;
 - a delisted BIS designation on Alpha University itself (history, no signal);
@@ -41,10 +42,14 @@ def org(node_id: str, name: str, country: str, **props: Any) -> Node:
     source = node_id.split(":")[0]
     names = [{"value": name, "lang": "en", "types": ["ror_display"]}]
     names += [{"value": n, "lang": None, "types": ["alias"]} for n in props.pop("also", [])]
-    return Node(node_id, NodeKind.ORGANISATION, name, prov(source, node_id), {"names": names, "country": country, **props})
+    return Node(
+        node_id, NodeKind.ORGANISATION, name, prov(source, node_id), {"names": names, "country": country, **props}
+    )
 
 
-def listed(list_key: str, entry: str, name: str, country: str, effect: str, *, delisted: str | None = None) -> list[Node]:
+def listed(
+    list_key: str, entry: str, name: str, country: str, effect: str, *, delisted: str | None = None
+) -> list[Node]:
     entity = Node(
         f"list:{list_key}:{entry}",
         NodeKind.ORGANISATION,
@@ -140,15 +145,23 @@ def nodes() -> list[Node]:
         org("openalex:I900", "Hub University", "US"),
         org("openalex:I950", "Echo Institute", "IR"),
         org("cordis:pic:888888888", "CHARLIE WORKS", "BY"),
+        org("ror:0charl001", "Charlie Works", "BY"),
+        org("ror:0charc001", "Charlie Subsidiary", "BY"),
         org(GOLF, "Golf Polytechnic", "CN"),
         org("ror:0julie001", "Juliet University", "FR"),
         org("ror:0julie002", "Juliet University", "NL"),
-        Node("cordis:project:101", NodeKind.PROJECT, "SHARED", prov("cordis", "101"), {"acronym": "SHARED", "title": "Shared work"}),
+        Node(
+            "cordis:project:101",
+            NodeKind.PROJECT,
+            "SHARED",
+            prov("cordis", "101"),
+            {"acronym": "SHARED", "title": "Shared work"},
+        ),
     ]
     out += [org(f"openalex:I91{i}", f"Spoke College {i}", "US") for i in range(7)]
     out += listed("ca_named_research_orgs", "1", "Alpha Academy", "DE", "advisory")
     out += listed("us_bis_entity_list", "7", "Bravo Institute", "CN", "legal_restriction")
-    out += listed("eu_fsf", "3", "Charlie Works", "BY", "legal_restriction")
+    out += listed("eu_fsf", "3", "Charlie Subsidiary", "BY", "legal_restriction")
     out += listed("us_ndaa_1286", "4", "Delta Lab", "RU", "advisory")
     out += listed("us_ofac_sdn", "12", "Echo Institute", "IR", "legal_restriction")
     out += listed("us_bis_entity_list", "99", "Alpha University", "DE", "legal_restriction", delisted="2023-02-01")
@@ -173,7 +186,9 @@ def edges() -> list[Edge]:
         designated_on("us_bis_entity_list", "7"),
         participated(ALPHA_PIC, "cordis:project:101"),
         participated("cordis:pic:888888888", "cordis:project:101"),
-        same_as("list:eu_fsf:3", "cordis:pic:888888888"),
+        same_as("cordis:pic:888888888", "ror:0charl001"),
+        parent_of("ror:0charl001", "ror:0charc001"),
+        same_as("list:eu_fsf:3", "ror:0charc001"),
         designated_on("eu_fsf", "3"),
         collab(ALPHA_OA, "openalex:I210", 2025, 25),
         collab("openalex:I210", "openalex:I220", 2025, 20),

@@ -115,7 +115,9 @@ def test_other_script_look_alike_does_not_match() -> None:
     assert top_match(resolver([NUAA]).resolve(Query("南京大学"))) is None
 
 
-@pytest.mark.parametrize("text", ["Harbin Instiute of Technology", "Nanjing Univeristy of Aeronautics and Astronautics"])
+@pytest.mark.parametrize(
+    "text", ["Harbin Instiute of Technology", "Nanjing Univeristy of Aeronautics and Astronautics"]
+)
 def test_typos_are_corrected(text: str) -> None:
     found = best(text)
     assert found is not None and "typo" in found.explanation

@@ -20,12 +20,16 @@ from graph.resolve.names import analyse, is_legal_form
         ("Xi’an Technological University", "Xi'an Technological University"),
         ("Northwestern Polytechnic University", "Northwestern Polytechnical University"),
         ("Technische Universität München", "TECHNISCHE UNIVERSITAET MUENCHEN"),
-        ("Fraunhofer-Gesellschaft zur Förderung der angewandten Forschung e.V.",
-         "FRAUNHOFER GESELLSCHAFT ZUR FOERDERUNG DER ANGEWANDTEN FORSCHUNG EV"),
+        (
+            "Fraunhofer-Gesellschaft zur Förderung der angewandten Forschung e.V.",
+            "FRAUNHOFER GESELLSCHAFT ZUR FOERDERUNG DER ANGEWANDTEN FORSCHUNG EV",
+        ),
         ("Joint Stock Company Concern Gidropribor", "Concern Gidropribor JSC"),
         ("Aisino Co., Ltd.", "AISINO COMPANY LIMITED"),
-        ("Federal State Budgetary Institution of Science Institute of Molecular and Cell Biology",
-         "Institute of Molecular and Cell Biology"),
+        (
+            "Federal State Budgetary Institution of Science Institute of Molecular and Cell Biology",
+            "Institute of Molecular and Cell Biology",
+        ),
         ("Chinese Academy of Engineering Physics", "China Academy of Engineering Physics"),
     ],
 )
@@ -43,7 +47,10 @@ def test_scripts() -> None:
     assert analyse("南京航空航天大学").cjk and "航" in analyse("南京航空航天大学").tokens
     assert analyse("Московский государственный университет").tokens[-1] == "university"
     assert analyse("Université de Lyon").tokens == analyse("UNIVERSITE DE LYON").tokens
-    assert analyse("NUAA").initials == "N" and analyse("Nanjing University of Aeronautics and Astronautics").initials == "NUAA"
+    assert (
+        analyse("NUAA").initials == "N"
+        and analyse("Nanjing University of Aeronautics and Astronautics").initials == "NUAA"
+    )
 
 
 @settings(derandomize=True, max_examples=200)
@@ -56,8 +63,17 @@ def test_analysis_is_total_and_case_blind(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("NUAA", True), ("N.U.A.A.", True), ("IFM PAN", True), ("ФИЦ ИУ РАН", True), ("UrFU", True),
-     ("Harbin", False), ("Harbin Institute of Technology", False), ("2021", False), ("A", False)],
+    [
+        ("NUAA", True),
+        ("N.U.A.A.", True),
+        ("IFM PAN", True),
+        ("ФИЦ ИУ РАН", True),
+        ("UrFU", True),
+        ("Harbin", False),
+        ("Harbin Institute of Technology", False),
+        ("2021", False),
+        ("A", False),
+    ],
 )
 def test_acronyms(text: str, expected: bool) -> None:
     assert looks_like_acronym(text) is expected
@@ -68,7 +84,9 @@ def test_segments_and_roles() -> None:
     text = "School of Physics, Harbin Institute of Technology, Harbin 150001, P.R. China"
     assert segments(text) == ["School of Physics", "Harbin Institute of Technology", "Harbin 150001", "P.R. China"]
     assert segments("Chinese Academy of Sciences – Institute of Physics") == [
-        "Chinese Academy of Sciences", "Institute of Physics"]
+        "Chinese Academy of Sciences",
+        "Institute of Physics",
+    ]
     assert segments("CEPS/INSTEAD (Luxembourg)") == ["CEPS/INSTEAD", "Luxembourg"]
     assert structural_role("P.R. China", set(), "") == Role.COUNTRY
     assert structural_role("Harbin", {"harbin"}, "harbin") == Role.CITY

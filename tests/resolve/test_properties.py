@@ -16,8 +16,11 @@ from graph.store import GraphStore
 from queries.screen import ScreenInput, screen
 from tests.resolve.conftest import HEU, HIT, NUAA, ORGS, PARENTS, list_entry, resolver, ror_org
 
-ENTRIES = [list_entry("1", "Harbin Institute of Technology"), list_entry("2", "NUAA Shanghai Office"),
-           list_entry("3", "Harbin Engineering University")]
+ENTRIES = [
+    list_entry("1", "Harbin Institute of Technology"),
+    list_entry("2", "NUAA Shanghai Office"),
+    list_entry("3", "Harbin Engineering University"),
+]
 PAIRS = [(e.id, o.id) for e in ENTRIES for o in (HIT, HEU, NUAA)]
 STAMPS = [f"2026-0{m}-01T00:00:00Z" for m in range(1, 10)]
 
@@ -72,9 +75,11 @@ def _recolour(node: Node, mapping: Mapping[str, str]) -> Node:
 
 
 @settings(derandomize=True, max_examples=30, deadline=None)
-@given(st.permutations(COUNTRIES), st.sampled_from(["Harbin Institute of Technology", "NUAA", "CAS",
-                                                    "Institute of Physics", "Nanjing University"]),
-       st.sampled_from([None, *COUNTRIES]))
+@given(
+    st.permutations(COUNTRIES),
+    st.sampled_from(["Harbin Institute of Technology", "NUAA", "CAS", "Institute of Physics", "Nanjing University"]),
+    st.sampled_from([None, *COUNTRIES]),
+)
 def test_no_country_is_special(perm: list[str], text: str, country: str | None) -> None:
     """Renaming every country consistently (store and query) leaves every score and decision unchanged."""
     mapping = dict(zip(COUNTRIES, perm, strict=True))

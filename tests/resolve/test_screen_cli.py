@@ -31,14 +31,13 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 def test_screen_csv_with_bad_rows(tmp_path: Path, store_path: str) -> None:
     src = tmp_path / "partners.csv"
     src.write_bytes(
-        "id,name,country\n"
-        "p1,Harbin Institute of Technology,CN\n"
-        "p2,,CN\n"  # empty name
-        "p3,Nanjing University,XX\n"  # unknown country code; NUAA is only a look-alike
-        "p4,\"School of Power and Energy Engineering, Harbin Engineering University, Harbin, China\",\n"
-        .encode()
+        b"id,name,country\n"
+        b"p1,Harbin Institute of Technology,CN\n"
+        b"p2,,CN\n"  # empty name
+        b"p3,Nanjing University,XX\n"  # unknown country code; NUAA is only a look-alike
+        b'p4,"School of Power and Energy Engineering, Harbin Engineering University, Harbin, China",\n'
         + b"p5,Universit\xe9 de Lyon,FR\n"  # Latin-1 bytes in a UTF-8 file
-        + "p6,NUAA,CN\n".encode()
+        + b"p6,NUAA,CN\n"
     )
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(main, ["screen", str(src), "--output", str(out), "--store", store_path])
@@ -87,9 +86,7 @@ def test_screen_xlsx_in_and_out(tmp_path: Path, store_path: str) -> None:
 def test_screen_refuses_a_file_without_a_name_column(tmp_path: Path, store_path: str) -> None:
     src = tmp_path / "bad.csv"
     src.write_text("organisation,country\nHIT,CN\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["screen", str(src), "--output", str(tmp_path / "o.csv"), "--store", store_path]
-    )
+    result = CliRunner().invoke(main, ["screen", str(src), "--output", str(tmp_path / "o.csv"), "--store", store_path])
     assert result.exit_code != 0 and "no 'name' column" in result.stderr
 
 

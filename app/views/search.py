@@ -9,10 +9,13 @@ from app.report_view import render_report
 from queries.identify import Ambiguous, Candidate, Found, Identification, NotFound, WrongKind
 from queries.render import render_html
 
+import time as _t, sys as _s
+_T0=_t.perf_counter()
+def _lap(x): print(f"LAP {x} {_t.perf_counter()-_T0:.3f}", file=_s.stderr, flush=True)
 st.title("Search an organisation")
-key = state.data_key()
+_lap('title'); key = state.data_key(); _lap('key')
 options = state.cached_options(key)
-by_label = {o.label: o.id for o in options}
+by_label = {o.label: o.id for o in options}; _lap('options')
 
 with st.container():
     text = st.selectbox(
@@ -90,10 +93,10 @@ if org_id:
     except LookupError as exc:
         st.error(str(exc))
         st.stop()
-    render_report(report)
+    _lap('report'); render_report(report); _lap('rendered')
     c1, c2 = st.columns([1, 1])
     if c1.button("Explore the network", icon=":material/hub:", key="to_explore"):
-        st.switch_page("pages/explore.py")
+        st.switch_page("views/explore.py")
     c2.download_button(
         "Download this report (HTML)",
         lambda: render_html(report),  # rendered on click, off the first paint

@@ -12,7 +12,7 @@ st.title("Export")
 org_id = state.chosen_org()
 if not org_id:
     st.info("Choose an organisation first.")
-    st.page_link("pages/search.py", label="Search an organisation", icon=":material/search:")
+    st.page_link("views/search.py", label="Search an organisation", icon=":material/search:")
     st.stop()
 
 key = state.data_key()

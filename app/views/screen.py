@@ -76,4 +76,4 @@ if matched:
     pick = c3.selectbox("Open the report of a match", list(matched), index=None, key="screen_open")
     if pick:
         state.choose_org(matched[pick])
-        st.switch_page("pages/search.py")
+        st.switch_page("views/search.py")
