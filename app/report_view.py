@@ -249,6 +249,9 @@ def render_report(r: DueDiligenceReport) -> None:
     for col, s in zip(cols, r.signals.all(), strict=True):
         with col:
             signal_card(s)
+    import os
+    if os.environ.get("NOTABS"):
+        return
     tabs = st.tabs(
         [
             f"Ties ({len(r.ties.ties)})",

@@ -70,6 +70,12 @@ def _batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
 _EdgeRow = tuple[Edge, str, int, int]  # edge, facts JSON, src key, dst key
 
 
+def _filters(kind: str | None, source: str | None) -> tuple[str, list[str]]:
+    clauses = [c for c, v in (("kind=?", kind), ("source=?", source)) if v is not None]
+    args = [v for v in (kind, source) if v is not None]
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
 class EmbeddedStore:
     """GraphStore on one local SQLite file."""
 
@@ -86,9 +92,9 @@ class EmbeddedStore:
         migrate(self._conn, self.path)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA cache_size=-262144")
+        self._conn.execute("PRAGMA cache_size=-131072")
         self._conn.execute("PRAGMA temp_store=MEMORY")
-        self._conn.execute("PRAGMA mmap_size=1073741824")
+        self._conn.execute("PRAGMA mmap_size=268435456")
 
     # -- transactions -------------------------------------------------------
 
@@ -383,21 +389,15 @@ class EmbeddedStore:
         return Counts(nodes=nodes, edges=edges)
 
     def iter_nodes(self, *, kind: NodeKind | None = None, source: str | None = None) -> Iterator[Node]:
-        sql, args = "SELECT data, retrieved_at FROM nodes WHERE 1=1", []
-        if kind is not None:
-            sql, args = sql + " AND kind=?", [*args, NodeKind(kind).value]
-        if source is not None:
-            sql, args = sql + " AND source=?", [*args, source]
-        yield from (node_from_facts(*row) for row in self._iter_rows(sql + " ORDER BY id", args))
+        where, args = _filters(None if kind is None else NodeKind(kind).value, source)
+        sql = f"SELECT data, retrieved_at FROM nodes {where} ORDER BY id"
+        yield from (node_from_facts(*row) for row in self._iter_rows(sql, args))
 
     def iter_edges(self, *, kind: EdgeKind | None = None, source: str | None = None) -> Iterator[Edge]:
-        sql, args = "SELECT data, retrieved_at FROM edges WHERE 1=1", []
-        if kind is not None:
-            sql, args = sql + " AND kind=?", [*args, EdgeKind(kind).value]
-        if source is not None:
-            sql, args = sql + " AND source=?", [*args, source]
-        rows = (edge_from_facts(*r) for r in self._iter_rows(sql, args))
-        yield from sorted(rows, key=lambda e: e.id)
+        """Streams edges in a fixed (storage) order, without sorting in memory."""
+        where, args = _filters(None if kind is None else EdgeKind(kind).value, source)
+        sql = f"SELECT data, retrieved_at FROM edges {where} ORDER BY eid"
+        yield from (edge_from_facts(*row) for row in self._iter_rows(sql, args))
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         # A separate read connection streams without holding the write lock.

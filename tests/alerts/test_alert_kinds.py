@@ -77,7 +77,7 @@ def test_same_as_links_to_listed_entities(embedded_store: GraphStore) -> None:
     store.upsert_edges([same_as("list:us_ofac_sdn:55", ALPHA, band="match", score=0.95)])
     (confirmed,) = run_alerts(store).raised
     assert (confirmed.alert.kind, confirmed.alert.severity) == ("newly_designated", "critical")
-    assert "SAME_AS|list:us_ofac_sdn:55|ror:0alpha0001|" in [r.id for r in confirmed.alert.records]
+    assert f"SAME_AS|list:us_ofac_sdn:55|{ALPHA}|" in [r.id for r in confirmed.alert.records]
 
 
 def test_alert_ids_are_stable_hashes_of_kind_organisation_and_evidence_key() -> None:

@@ -16,7 +16,7 @@ from app.cli import main
 from graph.embedded import EmbeddedStore
 from tests.alerts.world import KILOVIA, QUEBECIA, ZULU, load_base
 from tests.conftest import REPO
-from tests.queries.world import designated_on, listed, load_world, same_as
+from tests.queries.world import ALPHA, GOLF, designated_on, listed, load_world, nodes, same_as
 
 
 @pytest.fixture
@@ -31,17 +31,28 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return db
 
 
+def _id(name: str) -> str:
+    return next(n.id for n in nodes() if n.name == name and n.id.startswith("ror:"))
+
+
 def _cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
 
 
 def test_watch_by_any_id_form_or_name_and_refuse_to_pick_among_candidates(world: Path) -> None:
-    assert _cli("watch", "add", "https://ror.org/0golf00001", "--by", "ana", "--why", "joint lab")[0] == 0
+    assert (
+        _cli("watch", "add", f"https://ror.org/{GOLF.removeprefix('ror:')}", "--by", "ana", "--why", "joint lab")[0]
+        == 0
+    )
     assert _cli("watch", "add", "I100", "--by", "ana")[1].startswith("watching openalex:I100 Alpha University")
-    assert _cli("watch", "add", "Golf Polytechnic", "--by", "ben")[1].startswith("already watched: ror:0golf00001")
+    assert _cli("watch", "add", "Golf Polytechnic", "--by", "ben")[1].startswith(f"already watched: {GOLF}")
     code, out = _cli("watch", "add", "Alpha Academy of Optics", "--by", "ana")
-    assert code == 1 and "is ambiguous; choose one by id: ror:0alphac001" in out and "ror:0alphap001" in out
+    assert (
+        code == 1
+        and f"is ambiguous; choose one by id: {_id('Alpha Institute of Optics')}" in out
+        and _id("Alpha Academy") in out
+    )
     code, out = _cli("watch", "add", "Spoke Colleges", "--by", "ana")
     assert code == 1 and "no such organisation" in out and "openalex:I910" in out
     code, out = _cli("watch", "add", "cordis:project:101", "--by", "ana")
@@ -50,16 +61,16 @@ def test_watch_by_any_id_form_or_name_and_refuse_to_pick_among_candidates(world:
     rows = json.loads(out)
     assert [(r["org_id"], r["added_by"], r["why"]) for r in rows] == [
         ("openalex:I100", "ana", ""),
-        ("ror:0golf00001", "ana", "joint lab"),
+        (GOLF, "ana", "joint lab"),
     ]
-    assert _cli("watch", "remove", "Golf Polytechnic")[1].startswith("no longer watching ror:0golf00001")
-    assert _cli("watch", "remove", "ror:0golf00001")[0] == 1
+    assert _cli("watch", "remove", "Golf Polytechnic")[1].startswith(f"no longer watching {GOLF}")
+    assert _cli("watch", "remove", GOLF)[0] == 1
 
 
 def test_watch_csv_adds_the_good_rows_and_names_file_line_and_column_of_the_bad(world: Path, tmp_path: Path) -> None:
     csv = tmp_path / "partners.csv"
     csv.write_text(
-        "id,note\nror:0golf00001,joint lab\nAlpha Academy of Optics,optics\n,\nror:0alpha0001,Erasmus\n",
+        f"id,note\n{GOLF},joint lab\nAlpha Academy of Optics,optics\n,\n{ALPHA},Erasmus\n",
         encoding="utf-8",
     )
     code, out = _cli("watch", "add", "--csv", str(csv), "--by", "ana")
@@ -68,11 +79,11 @@ def test_watch_csv_adds_the_good_rows_and_names_file_line_and_column_of_the_bad(
     assert f"{csv}:3: column 'id': 'Alpha Academy of Optics' is ambiguous" in out
     assert f"{csv}:4: column 'id': empty" in out
     rows = json.loads(_cli("watch", "list", "--json")[1])
-    assert {(r["org_id"], r["why"]) for r in rows} == {("ror:0golf00001", "joint lab"), ("ror:0alpha0001", "Erasmus")}
+    assert {(r["org_id"], r["why"]) for r in rows} == {(GOLF, "joint lab"), (ALPHA, "Erasmus")}
 
 
 def test_run_list_review_and_output(world: Path, tmp_path: Path) -> None:
-    _cli("watch", "add", "ror:0alpha0001", "--by", "ana")
+    _cli("watch", "add", ALPHA, "--by", "ana")
     code, out = _cli("alerts", "run")
     assert code == 0 and "1 watched, 1 baselined, 0 new alert(s)" in out
     with EmbeddedStore(world) as store:
@@ -88,7 +99,7 @@ def test_run_list_review_and_output(world: Path, tmp_path: Path) -> None:
         and "[HIGH] Alpha University: new path of 1 hop(s) to designated Kilo University" in out
     )
     (alert,) = [json.loads(x) for x in output.read_text(encoding="utf-8").splitlines()]
-    assert alert["kind"] == "new_path" and alert["org_id"] == "ror:0alpha0001"
+    assert alert["kind"] == "new_path" and alert["org_id"] == ALPHA
     assert _cli("alerts", "run", "--output", str(output))[1].count("0 new alert(s)") == 1
     assert output.read_text(encoding="utf-8") == ""
     assert alert["id"] in _cli("alerts", "list")[1]
@@ -100,7 +111,7 @@ def test_run_list_review_and_output(world: Path, tmp_path: Path) -> None:
 
 
 def test_a_second_run_while_one_is_in_progress_exits_with_a_clear_message(world: Path, tmp_path: Path) -> None:
-    _cli("watch", "add", "ror:0alpha0001", "--by", "ana")
+    _cli("watch", "add", ALPHA, "--by", "ana")
     flag = tmp_path / "paused"
     env = {
         **os.environ,
@@ -122,7 +133,7 @@ def test_a_second_run_while_one_is_in_progress_exits_with_a_clear_message(world:
 
 
 def test_schedule_runs_the_job_every_interval(world: Path) -> None:
-    _cli("watch", "add", "ror:0alpha0001", "--by", "ana")
+    _cli("watch", "add", ALPHA, "--by", "ana")
     code, out = _cli("alerts", "schedule", "--every", "0.2s", "--runs", "2")
     assert code == 0 and out.count("alert run ") == 2 and "1 baselined" in out and "0 baselined" in out
     code, out = _cli("alerts", "schedule", "--every", "daily")

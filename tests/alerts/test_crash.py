@@ -29,7 +29,7 @@ from queries.alerts import run_alerts
 from queries.watchlist import watch
 from tests.alerts.receivers import WebhookReceiver
 from tests.conftest import REPO
-from tests.queries.world import ALPHA, GOLF, designated_on, listed, load_world, prov, same_as
+from tests.queries.world import ALPHA, GOLF, designated_on, listed, load_world, nodes, prov, same_as
 
 SECRET = "whsec-crash"
 POINTS = [
@@ -60,7 +60,7 @@ def _changes(store: EmbeddedStore) -> None:
         [
             same_as("list:us_bis_entity_list:8", "openalex:I200"),
             designated_on("us_bis_entity_list", "8"),
-            same_as("list:us_ofac_sdn:90", "ror:0alphac001"),
+            same_as("list:us_ofac_sdn:90", next(n.id for n in nodes() if n.name == "Alpha Institute of Optics")),
             designated_on("us_ofac_sdn", "90"),
             Edge(
                 EdgeKind.DESIGNATED_ON,

@@ -99,10 +99,10 @@ def test_one_email_digest_per_recipient_plain_and_html_grouped_per_organisation(
     assert msg["Message-ID"] == f"<{report.deliveries[0].digest}@rsgraph>"
     assert msg["Subject"].startswith("rsgraph: 2 alert(s) on 2 watched organisation(s) (1 critical, 1 high)")
     # grouped per organisation, the most severe first
-    assert text.index("== Golf Polytechnic (ror:0golf00001)") < text.index("== Alpha University (ror:0alpha0001)")
+    assert text.index(f"== Golf Polytechnic ({GOLF})") < text.index(f"== Alpha University ({ALPHA})")
     assert "[CRITICAL] Golf Polytechnic newly on OFAC SDN (legal restriction) since 2026-11-02" in text
     assert "Alpha University co-authored 18 work(s) with Kilo University (2024–2025)" in text
-    assert html.index('data-org="ror:0golf00001"') < html.index('data-org="ror:0alpha0001"')
+    assert html.index(f'data-org="{GOLF}"') < html.index(f'data-org="{ALPHA}"')
     assert '<li class="critical">' in html
     assert PASSWORD not in caplog.text
     assert _run(changed, _email(smtp, "ana@example.org")).deliveries == ()  # nothing new, nothing sent

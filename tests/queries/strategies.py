@@ -42,19 +42,27 @@ def worlds(draw: st.DrawFn, max_orgs: int = 9) -> World:
     n = draw(st.integers(3, max_orgs))
     orgs = [_org(i, draw(st.sampled_from(COUNTRIES))) for i in range(n)]
     projects = [Node(f"test:p{j}", NodeKind.PROJECT, f"P{j}", prov("cordis", f"p{j}"), {}) for j in range(2)]
-    nodes: list[Node] = [*orgs, *projects]
+    funder = Node("test:f0", NodeKind.FUNDER, "Funder", prov("openalex", "f0"), {})
+    nodes: list[Node] = [*orgs, *projects, funder]
     edges: dict[str, Edge] = {}
     pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] != p[1])
     for a, b in draw(st.lists(pair, min_size=n, max_size=3 * n)):
-        kind = draw(st.sampled_from([EdgeKind.COLLABORATED_WITH] * 3 + [EdgeKind.PARENT_OF, EdgeKind.RELATED_TO]))
+        kinds = [EdgeKind.COLLABORATED_WITH] * 3 + [EdgeKind.PARENT_OF, EdgeKind.RELATED_TO, EdgeKind.SAME_AS]
+        kind = draw(st.sampled_from(kinds))
         src, dst = (f"test:o{a}", f"test:o{b}")
-        if kind is EdgeKind.COLLABORATED_WITH:
+        if kind is EdgeKind.SAME_AS:
+            band = draw(st.sampled_from(["match", "possible"]))
+            e = Edge(kind, src, dst, prov("resolve", f"{src}={dst}"), props={"band": band, "score": 0.9})
+        elif kind is EdgeKind.COLLABORATED_WITH:
             src, dst = sorted((src, dst))
             year = str(draw(st.integers(2012, 2026)))
             props = {"count": draw(st.integers(1, 40)), "works": [f"W{a}{b}{year}"]}
             e = Edge(kind, src, dst, prov("openalex", f"{src}-{dst}-{year}"), year, year, year, props)
         else:
             e = Edge(kind, src, dst, prov("ror", f"{src}-{dst}"))
+        edges[e.id] = e
+    for a in draw(st.lists(st.integers(0, n - 1), max_size=2)):
+        e = Edge(EdgeKind.FUNDED_BY, f"test:o{a}", "test:f0", prov("openalex", f"{a}-f0"), "2021", "2021", "2021")
         edges[e.id] = e
     for a, j in draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 1)), max_size=n)):
         e = Edge(
