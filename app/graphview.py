@@ -181,30 +181,14 @@ def edge_styles(large: bool) -> list[Selector]:
     return rules
 
 
-def layout(n_nodes: int) -> dict[str, Any]:
-    """Animated force layout for small views; a fast, unanimated one for large views."""
+def layout(n_nodes: int, seed: str) -> dict[str, Any]:
+    """Animated force layout for small views; for large ones the steps from the organisation as rings around it."""
     if n_nodes > LARGE:
-        return {
-            "name": "fcose",
-            "quality": "draft",
-            "animate": False,
-            "randomize": True,
-            "fit": True,
-            "padding": 20,
-            "nodeDimensionsIncludeLabels": False,
-            "nodeRepulsion": 6000,
-            "idealEdgeLength": 60,
-        }
-    return {
-        "name": "fcose",
-        "animate": True,
-        "animationDuration": 400,
-        "fit": True,
-        "padding": 30,
-        "nodeDimensionsIncludeLabels": True,
-        "nodeRepulsion": 8000,
-        "idealEdgeLength": 90,
-    }
+        root = seed.replace("\\", "\\\\").replace('"', '\\"')
+        return {"name": "breadthfirst", "roots": f'[id = "{root}"]', "circle": True, "spacingFactor": 0.9,
+                "animate": False, "fit": True, "padding": 20, "avoidOverlap": False}
+    return {"name": "fcose", "animate": True, "animationDuration": 400, "fit": True, "padding": 30,
+            "nodeDimensionsIncludeLabels": True, "nodeRepulsion": 8000, "idealEdgeLength": 90}
 
 
 def _chip(swatch: str, text: str) -> str:

@@ -17,10 +17,11 @@ from queries.report import DueDiligenceReport
 from queries.signals import Signal, describe_step
 from queries.ties import Tie
 
-__all__ = ["LEVEL_COLOURS", "render_report", "signal_card", "tie_rows"]
+__all__ = ["LEVEL_COLOURS", "TAB_KEY", "render_report", "signal_card", "tie_rows"]
 
 LEVEL_COLOURS = {"none": "#5f6368", "low": "#3f7fbf", "medium": "#c77700", "high": "#b3261e"}
 DETAILED = 10
+TAB_KEY = "report_tab"
 
 
 def signal_card(s: Signal) -> None:
@@ -95,7 +96,11 @@ def _ties(r: DueDiligenceReport) -> None:
     st.dataframe(tie_rows(ties), hide_index=True, width="stretch")
     for k, t in enumerate(ties[:DETAILED], 1):
         names = {n.id: n.name for n in t.nodes}
-        with st.expander(f"{k}. {t.target_name} — strength {t.strength:.3f} ({t.level.value}), {t.hops} hop(s)"):
+        label = f"{k}. {t.target_name} — strength {t.strength:.3f} ({t.level.value}), {t.hops} hop(s)"
+        box = st.expander(label, key=f"tie-{r.identity.id}-{k}", on_change="rerun")
+        if not box.open:  # lazy: evidence is drawn when the analyst opens it
+            continue
+        with box:
             for step in t.steps:
                 st.markdown(f"- {describe_step(step, names)}")
             st.dataframe(_evidence_rows([e for s in t.steps for e in s.evidence]), hide_index=True, width="stretch")
@@ -249,26 +254,20 @@ def render_report(r: DueDiligenceReport) -> None:
     for col, s in zip(cols, r.signals.all(), strict=True):
         with col:
             signal_card(s)
-    import os
-    if os.environ.get("NOTABS"):
-        return
-    tabs = st.tabs(
-        [
-            f"Ties ({len(r.ties.ties)})",
-            f"Designations ({len(r.designations.active)})",
-            "Identity",
-            "Collaboration",
-            "Limits",
-        ]
+    st.caption(
+        f"{len(r.ties.ties)} tie(s) to designated entities within {r.query.hops} hops · "
+        f"{len(r.designations.active)} active designation(s) · {len(r.limits.notes)} note(s) on limits"
     )
-    with tabs[0]:
-        _ties(r)
-    with tabs[1]:
-        _designations(r)
-    with tabs[2]:
-        _records(r)
-    with tabs[3]:
-        _profile(r)
-    with tabs[4]:
-        _limits(r)
+    sections = {
+        "Ties": _ties,
+        "Designations": _designations,
+        "Identity": _records,
+        "Collaboration": _profile,
+        "Limits": _limits,
+    }
+    tabs = st.tabs(list(sections), key=TAB_KEY, on_change="rerun")  # lazy: only the open tab is drawn
+    for tab, draw in zip(tabs, sections.values(), strict=True):
+        if tab.open:
+            with tab:
+                draw(r)
     st.caption(f"rsgraph {r.rsgraph_version} · store version {r.store_version} · data as of {r.ties.as_of}")

@@ -3,8 +3,10 @@
     python -m bench.app_bench                 # samples (first paint) + a generated 1,500-partner hub (network)
     python -m bench.app_bench --partners 3000
 
-First paint: from navigating to ``/?org=ID`` (a cold report: every organisation
-is asked once) until its three signals are on screen; target < 2 s on the samples.
+First paint (target < 2 s on the samples), every organisation asked once (a
+cold report): *searched* — from picking it in the type-ahead until its heading
+and three signals are on screen; *page_load* — from opening ``/?org=ID`` in the
+browser (the Streamlit front end boots too) until the signals show.
 Network: the neighbourhood of a hub with ``--partners`` co-authors drawn with
 the "most nodes" slider at 500; measured are the data preparation
 (:func:`queries.explore.neighbourhood`), the time until Cytoscape holds every
@@ -41,9 +43,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 OUT = Path(__file__).parent / "out"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 CY = "document.getElementById('cy')._cyreg.cy"
+ZOOM = f"""() => new Promise(done => {{ const cy = {CY}; const t = performance.now(); cy.zoom(cy.zoom() * 1.5);
+    requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t))); }})"""
 
 
 def _port() -> int:
@@ -55,8 +67,12 @@ def _port() -> int:
 @contextmanager
 def serving(db: Path) -> Iterator[str]:
     port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "app", "--store", str(db), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "app", "--store", str(db), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -71,13 +87,13 @@ def serving(db: Path) -> Iterator[str]:
         proc.wait(timeout=30)
 
 
-def sample_store(folder: Path) -> tuple[Path, list[str]]:
+def sample_store(folder: Path) -> tuple[Path, dict[str, Any]]:
     db = folder / "samples.db"
     with EmbeddedStore(db) as store:
         run_config(store, SAMPLES / "config.toml", load_settings(store=str(db)))
         link(store)
     story = json.loads((SAMPLES / "story.json").read_text(encoding="utf-8"))
-    return db, [f"ror:{r}" for r in story["hops"]]
+    return db, story["hops"]
 
 
 def hub_store(folder: Path, partners: int) -> tuple[Path, str]:
@@ -87,19 +103,43 @@ def hub_store(folder: Path, partners: int) -> tuple[Path, str]:
     ids = [f"bench:p{i:05d}" for i in range(partners)]
     outer = [f"{p}x" for p in ids[: partners // 5]]
     with EmbeddedStore(db) as store:
-        store.upsert_nodes(Node(i, NodeKind.ORGANISATION, f"Partner {i[7:]}", prov) for i in ["bench:hub", *ids, *outer])
+        store.upsert_nodes(
+            Node(i, NodeKind.ORGANISATION, f"Partner {i[7:]}", prov) for i in ["bench:hub", *ids, *outer]
+        )
+        co = EdgeKind.COLLABORATED_WITH
         store.upsert_edges(
-            [Edge(EdgeKind.COLLABORATED_WITH, "bench:hub", p, prov, "2024", "2024", "2024", {"count": 1 + k % 9})
-             for k, p in enumerate(ids)]
-            + [Edge(EdgeKind.COLLABORATED_WITH, p, f"{p}x", prov, "2024", "2024", "2024", {"count": 1}) for p in ids[: partners // 5]]
-        )  # fmt: skip
+            Edge(co, "bench:hub", p, prov, "2024", "2024", "2024", {"count": 1 + k % 9}) for k, p in enumerate(ids)
+        )
+        store.upsert_edges(
+            Edge(co, p, f"{p}x", prov, "2024", "2024", "2024", {"count": 1}) for p in ids[: partners // 5]
+        )
     return db, "bench:hub"
 
 
-def first_paints(ctx: Any, url: str, orgs: list[str]) -> list[float]:
+def searched(ctx: Any, url: str, names: list[str]) -> list[float]:
+    """Type a name, pick it in the type-ahead, wait for its report's heading and signals (a cold report each)."""
     page = ctx.new_page()
     page.goto(url)
-    page.get_by_role("combobox").first.wait_for(timeout=60_000)
+    box = page.get_by_role("combobox").first
+    box.wait_for(timeout=60_000)
+    main = page.locator('[data-testid="stMain"]')
+    out = []
+    for name in names:
+        box.fill(name)
+        option = page.get_by_role("option").filter(has_text=name).filter(has_text="— ror:").first
+        option.wait_for(timeout=60_000)
+        t0 = time.perf_counter()
+        option.click()
+        main.get_by_role("heading", name=name).wait_for(timeout=60_000)
+        main.get_by_text("Network proximity").first.wait_for(timeout=60_000)
+        out.append(time.perf_counter() - t0)
+    page.close()
+    return out
+
+
+def opened(ctx: Any, url: str, orgs: list[str]) -> list[float]:
+    """Open ``/?org=ID`` in a fresh page load (the browser boots the app too) until the signals show."""
+    page = ctx.new_page()
     out = []
     for org in orgs:
         t0 = time.perf_counter()
@@ -121,15 +161,16 @@ def network(ctx: Any, url: str, hub: str) -> dict[str, float]:
     frame.wait_for_function(f"() => {CY}.nodes().length >= 450", timeout=60_000)
     drawn = time.perf_counter() - t0
     nodes = frame.evaluate(f"() => {CY}.nodes().length")
-    zoom_ms = frame.evaluate(
-        f"""() => new Promise(done => {{ const cy = {CY}; const t = performance.now();
-            cy.zoom(cy.zoom() * 1.5); requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t))); }})"""
-    )
+    zoom_ms = frame.evaluate(ZOOM)
     box = page.locator('iframe[title*="streamlit_cytoscape"]').bounding_box()
-    target = frame.evaluate(f"() => {{ const n = {CY}.nodes('[kind = \"Organisation\"]')[3]; return [n.id(), n.renderedPosition()]; }}")
+    target = frame.evaluate(
+        f"() => {{ const n = {CY}.nodes('[kind = \"Organisation\"]')[3]; return [n.id(), n.renderedPosition()]; }}"
+    )
     frame.evaluate(f"() => {CY}.fit()")
     page.wait_for_timeout(300)
-    target = frame.evaluate(f"() => {{ const n = {CY}.getElementById('{target[0]}'); return [n.id(), n.renderedPosition()]; }}")
+    target = frame.evaluate(
+        f"() => {{ const n = {CY}.getElementById('{target[0]}'); return [n.id(), n.renderedPosition()]; }}"
+    )
     t1 = time.perf_counter()
     page.mouse.click(box["x"] + target[1]["x"], box["y"] + target[1]["y"])
     page.get_by_text("Records and sources").first.wait_for(timeout=60_000)
@@ -147,12 +188,23 @@ def main() -> None:
     result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         folder = Path(tmp)
-        ctx = p.chromium.launch_persistent_context(str(folder / "profile"), executable_path=CHROMIUM, args=ARGS,
-                                                   headless=True, viewport={"width": 1440, "height": 1000})  # fmt: skip
-        db, orgs = sample_store(folder)
+        ctx = p.chromium.launch_persistent_context(
+            str(folder / "profile"),
+            executable_path=CHROMIUM,
+            args=ARGS,
+            headless=True,
+            viewport={"width": 1440, "height": 1000},
+        )
+        db, hops = sample_store(folder)
+        names = sorted({h["name"] for h in hops.values()})
+        half = len(hops) // 2
         with serving(db) as url:
-            paints = first_paints(ctx, url, orgs)
-        result["first_paint_s"] = {"median": statistics.median(paints), "max": max(paints), "n": len(paints)}
+            typed = searched(ctx, url, names[:half])
+            loaded = opened(ctx, url, [f"ror:{r}" for r in sorted(hops)][half:])
+        result["first_paint_s"] = {
+            "searched": {"median": statistics.median(typed), "max": max(typed), "n": len(typed)},
+            "page_load": {"median": statistics.median(loaded), "max": max(loaded), "n": len(loaded)},
+        }
         hub_db, hub = hub_store(folder, args.partners)
         with EmbeddedStore(hub_db) as store:
             t0 = time.perf_counter()
@@ -164,10 +216,17 @@ def main() -> None:
         ctx.close()
     OUT.mkdir(exist_ok=True)
     (OUT / "app.json").write_text(json.dumps(result, indent=2))
-    fp, net = result["first_paint_s"], result["network"]
-    print(f"first paint (samples, {fp['n']} organisations): median {fp['median']:.2f} s, max {fp['max']:.2f} s (target < 2 s)")
-    print(f"network: {result['reached']} reached, {result['shown']} shown; prep {result['neighbourhood_prep_s']:.2f} s; "
-          f"drawn in {net['draw_s']:.2f} s; zoom redraw {net['zoom_redraw_ms']:.0f} ms; click → facts {net['click_to_facts_s']:.2f} s")  # fmt: skip
+    net = result["network"]
+    for how, fp in result["first_paint_s"].items():
+        print(
+            f"first paint, {how} ({fp['n']} organisations, cold reports): median {fp['median']:.2f} s, "
+            f"max {fp['max']:.2f} s (target < 2 s)"
+        )
+    print(f"network: {result['reached']} reached, {result['shown']} shown; prep {result['neighbourhood_prep_s']:.2f} s")
+    print(
+        f"network: drawn in {net['draw_s']:.2f} s; zoom redraw {net['zoom_redraw_ms']:.0f} ms; "
+        f"click → facts {net['click_to_facts_s']:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Rust packstream extension (package ``neo4j-rust-ext``) is active.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import socket
 import statistics
@@ -51,12 +52,32 @@ def make(n_nodes: int, n_edges: int, seed: int) -> tuple[list[Node], list[Edge]]
     return nodes, list(edges.values())
 
 
+SERVER_PID = 0  # the Neo4j JVM, when known: its CPU time is reported too
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 if unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(label: str, fn: Callable[[], Any], count: int = 0) -> Any:
-    t0 = time.perf_counter()
+    """Wall time and rate, plus client and server CPU seconds.
+
+    On a shared, loaded machine wall time mostly measures the queue for a
+    core; ``count / (client CPU + server CPU)`` estimates the rate on an
+    otherwise idle machine (client and server take turns on each batch).
+    """
+    t0, c0, s0 = time.perf_counter(), time.process_time(), cpu_seconds(SERVER_PID)
     out = fn()
-    dt = time.perf_counter() - t0
-    rate = f"  {count / dt:,.0f}/s" if count else ""
-    print(f"{label:<34} {dt:8.2f} s{rate}")
+    dt, client, server = time.perf_counter() - t0, time.process_time() - c0, cpu_seconds(SERVER_PID) - s0
+    rate = f"  {count / dt:9,.0f}/s" if count else ""
+    cpu = f"  cpu client {client:6.1f} s server {server:6.1f} s" if SERVER_PID else f"  cpu client {client:6.1f} s"
+    idle = f"  => {count / (client + server):9,.0f}/s cpu-bound" if SERVER_PID and count else ""
+    print(f"{label:<36} {dt:8.2f} s{rate}{cpu}{idle}")
     return out
 
 
@@ -117,7 +138,10 @@ def main() -> None:
     ap.add_argument("--edges", type=int, default=300_000)
     ap.add_argument("--batch-size", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--server-pid", type=int, default=0, help="pid of the Neo4j JVM, to report its CPU time")
     args = ap.parse_args()
+    global SERVER_PID
+    SERVER_PID = args.server_pid
     if args.uri:
         with Neo4jStore(
             args.uri, user=args.user, password=args.password, database=args.database, batch_size=args.batch_size
@@ -128,6 +152,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         info = neo4j_server.start(Path(tmp), free_port())
+        SERVER_PID = info.pid
         try:
             password = neo4j_server.password_for_uri(info.bolt_uri) or ""
             with Neo4jStore(info.bolt_uri, user="neo4j", password=password, batch_size=args.batch_size) as store:

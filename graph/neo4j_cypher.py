@@ -1,60 +1,72 @@
-"""Cypher text and record mapping for the Neo4j store (pure, no I/O).
+"""Every Cypher statement of the Neo4j store (text only, no I/O).
 
-Everything that varies between queries is a parameter. Labels and
+Everything that varies between calls is a parameter. Labels and
 relationship types cannot be parameters in Cypher, so the only text spliced
-into a query is a label or type taken from the :class:`NodeKind` /
+into a statement is a label or type taken from the :class:`NodeKind` /
 :class:`EdgeKind` enums (:func:`node_label`, :func:`rel_types`), asserted to
 be one of their values - never a string that came from a caller.
 
-Layout in the database:
+Layout in the database (property rows: :mod:`graph.neo4j_rows`):
 
-- ``(:Entity:<NodeKind> {id, kind, name, props, source, source_id, url,
-  retrieved_at, dataset_version, hash, version, tokens})`` - ``props`` is a
-  JSON string; ``tokens`` is the node's name tokens joined by single spaces.
-- ``()-[:<EdgeKind> {eid, key, start_date, end_date, lo, hi, props, <provenance>,
-  hash, version}]->()`` - ``lo``/``hi`` are the padded date bounds from
-  :mod:`graph.window`, compared as strings.
+- ``(:Entity:<NodeKind> {id, kind, name, props, <provenance>, hash, version,
+  tokens})``, ``id`` unique; ``tokens`` under a whitespace full-text index.
+- ``()-[:<EdgeKind> {eid, key, start_date, end_date, lo, hi, props,
+  <provenance>, hash, version}]->()``, ``eid`` and ``version`` range-indexed.
 - ``(:RsgraphMeta {key: 'store', version, schema_version})`` and
-  ``(:RsgraphDoc {ns, key, value})``: bookkeeping nodes, no relationships.
+  ``(:RsgraphDoc {ns, key, value})``: bookkeeping nodes without relationships,
+  so they touch neither degrees, k-hop nor counts.
+
+Bulk reads return one row holding ``collect(...) AS out``: the Python driver
+spends far more per record than per list element.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from collections.abc import Iterable, Sequence
 
-from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, searchable_names
-from graph.text import name_tokens
-from graph.window import lower_bound, upper_bound
+from graph.model import EdgeKind, NodeKind
+from graph.neo4j_rows import EDGE_COLUMNS, NODE_COLUMNS
 
 __all__ = [
-    "EDGE_COLUMNS",
+    "BUMP",
+    "CHANGES",
+    "CLEAR",
+    "COUNTS",
+    "DEGREE",
+    "DEGREES",
+    "DELETE_DOC",
+    "DOCS",
     "EDGE_FIELDS",
     "ENTITY",
     "FULLTEXT_INDEX",
-    "NODE_COLUMNS",
+    "GET_DOC",
+    "LOCK",
+    "MISSING",
+    "NODES",
+    "NODE_DIFF",
     "NODE_FIELDS",
+    "PRESENT",
+    "PUT_DOC",
     "SCHEMA_VERSION",
     "SCHEMES",
-    "columns",
-    "edge_from_record",
-    "edge_row",
-    "fulltext_term",
-    "json_dict",
-    "json_text",
-    "kind_of_edge_id",
-    "node_from_record",
+    "SEARCH_DF",
+    "SEARCH_DF_CAPPED",
+    "SEARCH_POSTINGS",
+    "VERSION",
+    "create_edges",
+    "edge_diff",
+    "edges_of",
+    "hop",
     "node_label",
-    "node_row",
+    "page_edges",
+    "page_nodes",
     "rel_types",
-    "safe_uri",
+    "remove_edges",
     "schema_statements",
-    "scrub",
     "set_all",
-    "token_set",
+    "update_edges",
+    "write_nodes",
 ]
 
 SCHEMA_VERSION = 1
@@ -64,13 +76,6 @@ FULLTEXT_INDEX = "rsgraph_entity_tokens"
 _NAME = re.compile(r"^[A-Z][A-Za-z_]*$")
 _NODE_KINDS = frozenset(k.value for k in NodeKind)
 _EDGE_KINDS = frozenset(k.value for k in EdgeKind)
-_PROV = ("source", "source_id", "url", "retrieved_at", "dataset_version")
-
-NODE_FIELDS = "n{.id, .kind, .name, .props, .source, .source_id, .url, .retrieved_at, .dataset_version}"
-EDGE_FIELDS = (
-    "r{.eid, .key, .start_date, .end_date, .props, .source, .source_id, .url, .retrieved_at, .dataset_version, "
-    "kind: type(r), src: startNode(r).id, dst: endNode(r).id}"
-)
 
 
 def node_label(kind: NodeKind) -> str:
@@ -85,6 +90,18 @@ def rel_types(kinds: Iterable[EdgeKind]) -> str:
     names = sorted({EdgeKind(k).value for k in kinds})
     assert names and all(n in _EDGE_KINDS and _NAME.match(n) for n in names), names
     return "|".join(names)
+
+
+def set_all(var: str, names: Sequence[str]) -> str:
+    """``SET`` items writing every column of row ``i`` of ``$c`` (and ``$version``).
+
+    Writing every column (None removes a property) replaces the record whole.
+    """
+    assert var.isidentifier() and all(n.isidentifier() for n in names)
+    return ", ".join([*(f"{var}.{n} = $c.{n}[i]" for n in names), f"{var}.version = $version"])
+
+
+# -- schema -----------------------------------------------------------------
 
 
 def schema_statements() -> list[tuple[str, str]]:
@@ -120,121 +137,150 @@ def _create(name: str, body: str) -> str:
     return f"CREATE {what} {name} IF NOT EXISTS {body}"
 
 
-def token_set(node: Node) -> list[str]:
-    """Distinct name tokens over every searchable name, in first-seen order."""
-    return list(dict.fromkeys(t for name in searchable_names(node) for t in name_tokens(name)))
+# -- projections and lookups -------------------------------------------------
+
+NODE_FIELDS = "n{.id, .kind, .name, .props, .source, .source_id, .url, .retrieved_at, .dataset_version}"
+EDGE_FIELDS = (
+    "r{.eid, .key, .start_date, .end_date, .props, .source, .source_id, .url, .retrieved_at, .dataset_version, "
+    "kind: type(r), src: startNode(r).id, dst: endNode(r).id}"
+)
+NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect({NODE_FIELDS}) AS out"
+PRESENT = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect(id) AS out"
+MISSING = f"UNWIND $ids AS id OPTIONAL MATCH (n:{ENTITY} {{id: id}}) WITH id WHERE n IS NULL RETURN collect(id) AS out"
+DEGREE = f"MATCH (n:{ENTITY} {{id: $id}}) RETURN COUNT {{ (n)--() }} AS d"
+DEGREES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect([id, COUNT {{ (n)--() }}]) AS out"
 
 
-NODE_COLUMNS = ("id", "kind", "name", "props", *_PROV, "hash", "tokens")
-EDGE_COLUMNS = ("eid", "key", "start_date", "end_date", "lo", "hi", "props", *_PROV, "hash")
+def edges_of(kinds: Iterable[EdgeKind] | None) -> str:
+    types = "" if kinds is None else ":" + rel_types(kinds)
+    return f"MATCH (n:{ENTITY} {{id: $id}})-[r{types}]-() RETURN collect({EDGE_FIELDS}) AS out"
 
 
-def node_row(node: Node, digest: str) -> dict[str, Any]:
-    """Every stored property of a node but ``version`` (:data:`NODE_COLUMNS`)."""
-    return {
-        "id": node.id,
-        "kind": node.kind.value,
-        "name": node.name,
-        "props": json_text(node.props),
-        **node.provenance.as_dict(),
-        "hash": digest,
-        "tokens": " ".join(token_set(node)),
-    }
-
-
-def edge_row(edge: Edge, digest: str) -> dict[str, Any]:
-    """Endpoints plus every stored property of an edge but ``version`` (None = absent)."""
-    return {
-        "src": edge.src,
-        "dst": edge.dst,
-        "eid": edge.id,
-        "key": edge.key,
-        "start_date": edge.start,
-        "end_date": edge.end,
-        "lo": lower_bound(edge.start),
-        "hi": upper_bound(edge.end),
-        "props": json_text(edge.props),
-        **edge.provenance.as_dict(),
-        "hash": digest,
-    }
-
-
-def columns(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
-    """Rows as one list per column: far cheaper to send over Bolt than a list of maps."""
-    return {name: [row[name] for row in rows] for name in names}
-
-
-def set_all(var: str, names: Sequence[str]) -> str:
-    """``SET`` items writing every column of row ``i`` of ``$c`` (and ``$version``).
-
-    Writing every column (None removes a property) replaces the record whole.
-    """
-    assert var.isidentifier() and all(n.isidentifier() for n in names)
-    return ", ".join([*(f"{var}.{n} = $c.{n}[i]" for n in names), f"{var}.version = $version"])
-
-
-def _provenance(rec: Mapping[str, Any]) -> Provenance:
-    return Provenance(*(str(rec[k] or "") for k in _PROV))
-
-
-def node_from_record(rec: Mapping[str, Any]) -> Node:
-    """A node from a :data:`NODE_FIELDS` projection."""
-    props = json_dict(rec["props"])
-    return Node(str(rec["id"]), NodeKind(rec["kind"]), str(rec["name"]), _provenance(rec), props)
-
-
-def edge_from_record(rec: Mapping[str, Any]) -> Edge:
-    """An edge from an :data:`EDGE_FIELDS` projection."""
-    props = json_dict(rec["props"])
-    return Edge(
-        EdgeKind(rec["kind"]),
-        str(rec["src"]),
-        str(rec["dst"]),
-        _provenance(rec),
-        str(rec["key"] or ""),
-        rec["start_date"],
-        rec["end_date"],
-        props,
+def hop(kinds: Iterable[EdgeKind] | None) -> str:
+    """Distinct passing edges at the nodes ``$ids``; ``$lo``/``$hi`` bound the date window."""
+    types = "" if kinds is None else ":" + rel_types(kinds)
+    return (
+        f"UNWIND $ids AS id MATCH (:{ENTITY} {{id: id}})-[r{types}]-() "
+        "WHERE ($lo IS NULL OR r.hi IS NULL OR r.hi >= $lo) AND ($hi IS NULL OR r.lo IS NULL OR r.lo <= $hi) "
+        f"WITH DISTINCT r RETURN collect({EDGE_FIELDS}) AS out"
     )
 
 
-def kind_of_edge_id(edge_id: str) -> EdgeKind | None:
-    """The kind an edge id names (its first ``|`` field), or None."""
-    head = edge_id.split("|", 1)[0]
-    return EdgeKind(head) if head in _EDGE_KINDS else None
+SEARCH_POSTINGS = (
+    "CALL db.index.fulltext.queryNodes($index, $q) YIELD node "
+    "RETURN collect([node.id, node.name, node.kind, node.tokens]) AS out"
+)
+SEARCH_DF = "CALL db.index.fulltext.queryNodes($index, $q) YIELD node RETURN count(node) AS n"
+SEARCH_DF_CAPPED = "CALL db.index.fulltext.queryNodes($index, $q, {limit: $cap}) YIELD node RETURN count(node) AS n"
+
+# -- writes ------------------------------------------------------------------
+
+# Taking the write lock: every write transaction starts here, so writers queue.
+LOCK = (
+    "MERGE (m:RsgraphMeta {key: 'store'}) "
+    "SET m.version = coalesce(m.version, 0), m.schema_version = $schema RETURN m.version AS v"
+)
+VERSION = "MATCH (m:RsgraphMeta {key: 'store'}) RETURN m.version AS v, m.schema_version AS schema"
+BUMP = "MATCH (m:RsgraphMeta {key: 'store'}) SET m.version = $v"
+# Which records (ids[i], hashes[i]) are new and which changed, as two index lists.
+_DIFF = (
+    "UNWIND range(0, size($ids) - 1) AS i OPTIONAL MATCH {pattern} "
+    "WITH i, x WHERE x IS NULL OR x.hash <> $hashes[i] "
+    "RETURN collect(CASE WHEN x IS NULL THEN i END) AS new, collect(CASE WHEN x IS NOT NULL THEN i END) AS old"
+)
+NODE_DIFF = _DIFF.format(pattern=f"(x:{ENTITY} {{id: $ids[i]}})")
+_ALL_KIND_LABELS = ":".join(node_label(k) for k in NodeKind)
 
 
-_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+def write_nodes(kind: NodeKind, exists: bool) -> str:
+    """Create, or replace in place (relabelled to its kind), the nodes in columns ``$c``."""
+    label, sets = node_label(kind), set_all("n", NODE_COLUMNS)
+    if exists:
+        return (
+            f"UNWIND range(0, size($c.id) - 1) AS i MATCH (n:{ENTITY} {{id: $c.id[i]}}) "
+            f"REMOVE n:{_ALL_KIND_LABELS} SET n:{label}, {sets}"
+        )
+    return f"UNWIND range(0, size($c.id) - 1) AS i CREATE (n:{ENTITY}:{label}) SET {sets}"
 
 
-def fulltext_term(token: str) -> str:
-    """A Lucene query matching exactly one whitespace-analysed token."""
-    return '"' + _LUCENE_SPECIAL.sub(r"\\\1", token) + '"'
+def edge_diff(kind: EdgeKind) -> str:
+    return _DIFF.format(pattern=f"()-[x:{rel_types([kind])} {{eid: $ids[i]}}]->()")
 
 
-def safe_uri(uri: str) -> str:
-    """The URI without any user:password part or query, for messages and logs."""
-    try:
-        parts = urlsplit(uri)
-        netloc = parts.netloc.rsplit("@", 1)[-1]
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-    except ValueError:
-        return "<unparseable Neo4j URI>"
+def create_edges(kind: EdgeKind) -> str:
+    return (
+        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a:{ENTITY} {{id: $c.src[i]}}) "
+        f"MATCH (b:{ENTITY} {{id: $c.dst[i]}}) CREATE (a)-[r:{rel_types([kind])}]->(b) SET {set_all('r', EDGE_COLUMNS)}"
+    )
 
 
-def scrub(message: str, uri: str, password: str) -> str:
-    """A driver message with the URI's credentials and the password masked."""
-    message = message.replace(uri, safe_uri(uri))
-    secret = urlsplit(uri).password if "@" in uri else None
-    for value in (password, secret):
-        if value:
-            message = message.replace(value, "***")
-    return message
+def update_edges(kind: EdgeKind) -> str:
+    return (
+        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH ()-[r:{rel_types([kind])} {{eid: $c.eid[i]}}]->() "
+        f"SET {set_all('r', EDGE_COLUMNS)}"
+    )
 
 
-def json_text(value: Mapping[str, Any]) -> str:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+def remove_edges(kind: EdgeKind) -> str:
+    return f"UNWIND $ids AS id MATCH ()-[r:{rel_types([kind])} {{eid: id}}]->() DELETE r RETURN count(*) AS n"
 
 
-def json_dict(text: str | None) -> dict[str, Any]:
-    return dict(json.loads(text)) if text else {}
+CLEAR = (
+    f"MATCH (:{ENTITY})-[r]->() WITH r LIMIT $n DELETE r RETURN count(*) AS c",
+    f"MATCH (n:{ENTITY}|RsgraphDoc|RsgraphMeta) WITH n LIMIT $n DETACH DELETE n RETURN count(*) AS c",
+)
+
+# -- versions, counts, iteration ---------------------------------------------
+
+# Records written after version $v: nodes, then each relationship type (one index seek each).
+CHANGES = " UNION ALL ".join(
+    [
+        f"MATCH (n:{ENTITY}) WHERE n.version > $v RETURN collect([n.version, {NODE_FIELDS}]) AS out",
+        *(
+            f"MATCH ()-[r:{rel_types([k])}]->() WHERE r.version > $v RETURN collect([r.version, {EDGE_FIELDS}]) AS out"
+            for k in EdgeKind
+        ),
+    ]
+)
+# Counts per label and per relationship type, all from Neo4j's count store.
+COUNTS = " UNION ALL ".join(
+    [
+        *(
+            f"MATCH (n:{node_label(k)}) RETURN false AS edge, '{node_label(k)}' AS kind, count(n) AS c"
+            for k in NodeKind
+        ),
+        *(
+            f"MATCH ()-[r:{rel_types([k])}]->() RETURN true AS edge, '{rel_types([k])}' AS kind, count(r) AS c"
+            for k in EdgeKind
+        ),
+    ]
+)
+
+
+# Pages in id order after $after. USING INDEX SEEK forces the id index's range
+# seek, which compares by code point like Python; the scan-and-filter plan the
+# planner may pick for small types would compare UTF-16 units (as a Cypher
+# sort does), which disagree past U+FFFF.
+def page_nodes(kind: NodeKind | None, by_source: bool) -> str:
+    where = "" if kind is None else f" AND n:{node_label(kind)}"
+    where += " AND n.source = $source" if by_source else ""
+    return (
+        f"MATCH (n:{ENTITY}) USING INDEX SEEK n:{ENTITY}(id) WHERE n.id > $after{where} "
+        f"WITH n ORDER BY n.id LIMIT $page RETURN collect({NODE_FIELDS}) AS out"
+    )
+
+
+def page_edges(kind: EdgeKind, by_source: bool) -> str:
+    t, where = rel_types([kind]), " AND r.source = $source" if by_source else ""
+    return (
+        f"MATCH ()-[r:{t}]->() USING INDEX SEEK r:{t}(eid) WHERE r.eid > $after{where} "
+        f"WITH r ORDER BY r.eid LIMIT $page RETURN collect({EDGE_FIELDS}) AS out"
+    )
+
+
+# -- documents ----------------------------------------------------------------
+
+PUT_DOC = "MERGE (d:RsgraphDoc {ns: $ns, key: $key}) SET d.value = $value"
+GET_DOC = "MATCH (d:RsgraphDoc {ns: $ns, key: $key}) RETURN d.value AS v"
+DOCS = "MATCH (d:RsgraphDoc {ns: $ns}) RETURN collect([d.key, d.value]) AS out"
+DELETE_DOC = "MATCH (d:RsgraphDoc {ns: $ns, key: $key}) DELETE d RETURN 1 AS gone"

@@ -8,7 +8,9 @@ runs never overlap (:class:`queries.alert_lock.RunLocked` otherwise).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
+from graph.open import open_store
 from graph.settings import Settings
 from graph.store import GraphStore
 from queries.alert_lock import lock_path, run_lock
@@ -31,5 +33,11 @@ def run_job(
     with run_lock(lock_path(settings)):
         if before is not None:
             before()
-        channels = channels_from_settings(settings)
-        return run_alerts(store, channels=channels, hops=hops or settings.alerts_hops, lists=lists)
+        return run_alerts(
+            store,
+            channels=channels_from_settings(settings),
+            hops=hops or settings.alerts_hops,
+            lists=lists,
+            workers=settings.alerts_workers,
+            opener=partial(open_store, settings),
+        )

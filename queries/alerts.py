@@ -31,9 +31,10 @@ from typing import Any
 
 from graph.store import GraphStore
 from queries.alert_dispatch import Delivery, deliver, delivered_on
+from queries.alert_facts import OrgState
 from queries.alert_hooks import checkpoint
 from queries.alert_kinds import Alert, diff, told_after
-from queries.alert_state import StateContext, org_state, state_context
+from queries.alert_pool import Opener, states
 from queries.alert_store import (
     RUNS,
     Review,
@@ -129,10 +130,9 @@ def _begin(store: GraphStore, now: str) -> tuple[str, str, bool]:
 
 
 def _check(
-    store: GraphStore, entry: WatchEntry, ctx: StateContext, run_id: str, channels: Sequence[str], now: str
+    store: GraphStore, entry: WatchEntry, cur: OrgState, run_id: str, channels: Sequence[str], now: str
 ) -> list[str]:
     """Compare one organisation's state with its last; the outcomes of its alerts ("baselined" for a first run)."""
-    cur = org_state(store, entry.org_id, ctx, watched_since=entry.added_at)
     prev = load_state(store, entry.org_id)
     if prev is None or prev.watched_since != entry.added_at:
         save_state(store, replace(cur, told=told_after(None, cur, [])))
@@ -152,28 +152,36 @@ def run_alerts(
     hops: int = 3,
     lists: ListsView | None = None,
     now: Callable[[], str] = utc_now,
+    workers: int = 1,
+    opener: Opener | None = None,
 ) -> RunReport:
-    """One alert run over the whole watchlist, then delivery of everything pending."""
+    """One alert run over the whole watchlist, then delivery of everything pending.
+
+    With ``workers`` > 1 and an ``opener`` (a picklable callable opening the
+    same store), states are computed in that many processes; all writes stay here.
+    """
     t0 = time.perf_counter()
     run_id, started, resumed = _begin(store, now())
     checkpoint("run_started")
-    ctx = state_context(store, hops=hops, lists=lists)
     names = [c.name for c in channels]
     entries = watched(store)
     baselined: list[str] = []
     outcomes: dict[str, int] = {}
     errors: list[str] = []
-    for entry in entries:
-        try:
-            got = _check(store, entry, ctx, run_id, names, now())
-        except Exception as exc:  # one organisation's failure must not silence the others
-            log.exception("alert check of %s failed", entry.org_id)
-            errors.append(f"{entry.org_id}: {type(exc).__name__}: {exc}")
-            continue
-        if got == ["baselined"]:
-            baselined.append(entry.org_id)
-        for outcome in got:
-            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    with states(entries, store=store, hops=hops, lists=lists, workers=workers, opener=opener) as computed:
+        for entry, cur in computed:
+            try:
+                if isinstance(cur, Exception):
+                    raise cur
+                got = _check(store, entry, cur, run_id, names, now())
+            except Exception as exc:  # one organisation's failure must not silence the others
+                log.error("alert check of %s failed: %s: %s", entry.org_id, type(exc).__name__, exc)
+                errors.append(f"{entry.org_id}: {type(exc).__name__}: {exc}")
+                continue
+            if got == ["baselined"]:
+                baselined.append(entry.org_id)
+            for outcome in got:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
     deliveries = deliver(store, channels, run_id, now)
     raised = tuple(sorted((a for a in iter_alerts(store) if a.raised_run == run_id), key=lambda a: a.alert.sort_key()))
     report = RunReport(

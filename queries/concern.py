@@ -159,13 +159,25 @@ class ConcernNeighbourhood:
 
 
 def concern_neighbourhood(store: GraphStore, concern: ConcernIndex, kinds: frozenset[EdgeKind]) -> ConcernNeighbourhood:
-    """The edges of ``kinds`` incident to any node of ``concern``, indexed by both endpoints."""
+    """Edges of ``kinds`` within one organisation step of a designated entity, indexed by both endpoints.
+
+    That is every edge incident to a node of ``concern``, and every
+    PARTICIPATED_IN / FUNDED_BY edge of a project or award (half a step) that
+    such a node is linked to: everything the last step of a path can use.
+    """
     if not concern.hits:
         return ConcernNeighbourhood({}, {}, concern.version)
     g = store.subgraph(SubgraphQuery(tuple(sorted(concern.hits)), hops=1, edge_kinds=kinds))
-    edges: dict[str, list[tuple[str, str, str, Mapping[str, Any]]]] = defaultdict(list)
-    for u, v, key, data in g.edges(keys=True, data=True):
-        edges[u].append((u, v, key, data))
-        edges[v].append((u, v, key, data))
-    nodes = {n: {k: v for k, v in d.items() if k != "distance"} for n, d in g.nodes(data=True)}
-    return ConcernNeighbourhood({n: tuple(es) for n, es in edges.items()}, nodes, concern.version)
+    shared = sorted({n for n, d in g.nodes(data=True) if d.get("kind") in ("Project", "Award")} - set(concern.hits))
+    half = frozenset({EdgeKind.PARTICIPATED_IN, EdgeKind.FUNDED_BY}) & kinds
+    parts = [g]
+    if shared and half:
+        parts.append(store.subgraph(SubgraphQuery(tuple(shared), hops=1, edge_kinds=half)))
+    edges: dict[str, dict[str, tuple[str, str, str, Mapping[str, Any]]]] = defaultdict(dict)
+    nodes: dict[str, Mapping[str, Any]] = {}
+    for part in parts:
+        for n, d in part.nodes(data=True):
+            nodes.setdefault(n, {k: v for k, v in d.items() if k != "distance"})
+        for u, v, key, data in part.edges(keys=True, data=True):
+            edges[u][key] = edges[v][key] = (u, v, key, data)
+    return ConcernNeighbourhood({n: tuple(es.values()) for n, es in edges.items()}, nodes, concern.version)

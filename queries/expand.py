@@ -9,7 +9,8 @@ nodes from which a tie of at least ``min_strength`` is still possible within
 at least that strong, then lies wholly inside what was fetched, with its
 strongest path; ``min_strength=0`` fetches every path of the step budget. A
 node other than a seed with more than ``degree_cap`` edges of any kind is a
-hub: reached, never expanded, and listed in ``pruned``.
+hub: reached, never expanded, and listed in ``pruned``. Funders end paths
+but never carry them (:data:`TERMINAL_KINDS`).
 
 With a :class:`~queries.concern.ConcernNeighbourhood` (built once per store
 version; worth it for batches), nodes with at most one organisation step
@@ -33,7 +34,11 @@ from queries.concern import ConcernNeighbourhood
 from queries.paths import EdgeFilter, Links, Paths, add_links, best_paths
 from queries.scoring import Scoring, expansion_cost_limit
 
-__all__ = ["Expansion", "expand", "latest_retrieval"]
+__all__ = ["TERMINAL_KINDS", "Expansion", "expand", "latest_retrieval"]
+
+# Node kinds that may end a path but never carry one: two organisations funded by the same
+# agency are not tied by it (a designated funder is still a tie of those it funds).
+TERMINAL_KINDS = frozenset({"Funder"})
 
 
 @dataclass(slots=True)
@@ -47,6 +52,11 @@ class Expansion:
     expanded: set[str] = field(default_factory=set)
     pruned: set[str] = field(default_factory=set)
     degrees: dict[str, int] = field(default_factory=dict)
+    terminal: set[str] = field(default_factory=set)  # nodes of TERMINAL_KINDS
+
+    @property
+    def blocked(self) -> set[str]:
+        return self.pruned | self.terminal
 
     @property
     def linked_pairs(self) -> int:
@@ -59,6 +69,8 @@ class Expansion:
 def _absorb(state: Expansion, part: nx.MultiDiGraph, year: int, scoring: Scoring, keep: EdgeFilter) -> None:
     for n, data in part.nodes(data=True):
         state.nodes.setdefault(n, data)
+        if data.get("kind") in TERMINAL_KINDS:
+            state.terminal.add(n)
     add_links(state.links, part, year, scoring, keep)
 
 
@@ -120,7 +132,7 @@ def expand(
     budget, limit = 2 * max_hops, expansion_cost_limit(min_strength, scoring)
     shallow: dict[str, int] = {}  # expanded from the cache only, at this level
     while True:
-        found = best_paths(state.links, seeds, budget, blocked=state.pruned)
+        found = best_paths(state.links, seeds, budget, blocked=state.blocked)
         todo = _candidates(found, state, shallow, budget, limit)
         hubs = {n for n in todo if _is_hub(store, n, degree_cap, state)}
         state.pruned.update(hubs)
@@ -142,7 +154,7 @@ def _candidates(found: Paths, state: Expansion, shallow: Mapping[str, int], budg
     """Nodes to expand now, with the lowest step level at which a reportable tie can still pass them."""
     out: dict[str, int] = {}
     for n in found.cost:
-        if n in state.expanded or n in state.pruned:
+        if n in state.expanded or n in state.pruned or n in state.terminal:
             continue
         level = found.lowest_level(n, limit)
         if level is None or level >= budget:

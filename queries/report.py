@@ -18,7 +18,7 @@ import networkx as nx
 
 from graph.model import Node
 from graph.store import GraphStore
-from queries.concern import ConcernIndex, concern_index
+from queries.concern import ConcernIndex, ConcernNeighbourhood, concern_index
 from queries.designations import Designations, Relative, designations
 from queries.equivalence import SameAsPolicy, same_as_policy
 from queries.evidence import EdgeEvidence, Source, source_of
@@ -187,8 +187,12 @@ def due_diligence(
     scoring: Scoring | None = None,
     concern: ConcernIndex | None = None,
     policy: SameAsPolicy | None = None,
+    cache: ConcernNeighbourhood | None = None,
 ) -> DueDiligenceReport:
-    """Everything ``rsgraph check`` reports about ``query.org_id``."""
+    """Everything ``rsgraph check`` reports about ``query.org_id``.
+
+    For batches pass ``concern`` (and ``cache``) built once per store version.
+    """
     org = store.get_node(query.org_id)
     if org is None:
         raise LookupError(f"no organisation {query.org_id!r} in the store")
@@ -208,6 +212,7 @@ def due_diligence(
         scoring=scoring,
         concern=concern,
         policy=policy,
+        cache=cache,
     )
     g = _profile_graph(search)
     add_project_partners(store, g, search.seeds, query.since)

@@ -13,9 +13,9 @@ cost nothing. Every step lists the stored edges behind it.
 
 from __future__ import annotations
 
-import itertools
+import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -25,7 +25,7 @@ from graph.store import GraphStore
 from queries.concern import ConcernHit, ConcernIndex, ConcernNeighbourhood, concern_index
 from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
 from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
-from queries.expand import expand
+from queries.expand import TERMINAL_KINDS, expand
 from queries.lists import AllListsCount, ListsView, list_weight
 from queries.paths import EdgeFilter, Links, Paths, best_paths, weighted_links
 from queries.scoring import Level, Scoring, path_strength, proximity_level
@@ -86,6 +86,7 @@ class Tie:
     nodes: tuple[PathNode, ...]  # the organisation (or its equivalent) first, the listed entity last
     steps: tuple[Step, ...]
     listings: tuple[ListEntry, ...]  # its active designations of concern
+    nearest: int = 0  # fewest organisation steps to the entity (a weaker path may be shorter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class _Candidate:
     hops: int  # organisation steps
     nodes: tuple[str, ...]
     hit: ConcernHit
+    nearest: int = 0
 
     def rank(self) -> tuple[float, int, tuple[str, ...], int]:
         return (-self.strength, self.hops, self.nodes, len(self.hit.via))
@@ -141,6 +143,7 @@ def _candidates(
     scoring: Scoring,
 ) -> dict[str, _Candidate]:
     best: dict[str, _Candidate] = {}
+    nearest: dict[str, int] = {}
     costs = found.cost
     for node in sorted(n for n in costs if n in concern.hits and n not in seeds):
         hits = concern.hits[node]
@@ -148,13 +151,15 @@ def _candidates(
         if level == 0:
             continue  # the same organisation: a direct designation, not a tie
         nodes = found.path(node, level)
+        lowest = ((found.lowest_level(node, math.inf) or 0) + 1) // 2
         for entity in sorted({hit.listing.entity for hit in hits}):
+            nearest[entity] = min(nearest.get(entity, lowest), lowest)
             mine = [hit for hit in hits if hit.listing.entity == entity]
             weight = max(list_weight(lists, hit.listing.list_key) for hit in mine)
             c = _Candidate(entity, path_strength(costs[node], weight, scoring), (level + 1) // 2, nodes, mine[0])
             if entity not in best or c.rank() < best[entity].rank():
                 best[entity] = c
-    return best
+    return {e: replace(c, nearest=nearest[e]) for e, c in best.items()}
 
 
 def _tie(node_data: NodeData, links: Links, c: _Candidate, concern: ConcernIndex, scoring: Scoring) -> Tie:
@@ -171,7 +176,7 @@ def _tie(node_data: NodeData, links: Links, c: _Candidate, concern: ConcernIndex
     )
     entries = tuple(list_entry(x.designation, x.edge, active=True) for x in listings)
     level = proximity_level(c.strength, scoring)
-    return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries)
+    return Tie(c.entity, nodes[-1].name, c.strength, level, c.hops, tuple(nodes), tuple(steps), entries, c.nearest)
 
 
 def same_as_filter(policy: SameAsPolicy) -> EdgeFilter:
@@ -220,7 +225,8 @@ def rank_ties(
     """
     links = weighted_links(g, int(as_of[:4]), scoring, same_as_filter(policy))
     node_data: NodeData = lambda n: g.nodes[n] if n in g else {"kind": "", "name": n}  # noqa: E731
-    blocked = frozenset(g.graph.get("pruned", ()))
+    terminal = {n for n, d in g.nodes(data=True) if d.get("kind") in TERMINAL_KINDS}
+    blocked = frozenset(g.graph.get("pruned", ())) | terminal
     return _ranked(
         links,
         node_data,
@@ -278,7 +284,7 @@ def find_ties(
         grown.links,
         grown.node,
         seeds,
-        grown.pruned,
+        grown.blocked,
         max_hops=max_hops,
         concern=concern,
         lists=lists,
@@ -313,7 +319,7 @@ def _named(store: GraphStore, found: tuple[Tie, ...]) -> tuple[Tie, ...]:
         if t.target in nodes:
             n = nodes[t.target]
             ref = PathNode(n.id, n.kind.value, n.name)
-            t = Tie(t.target, n.name, t.strength, t.level, t.hops, (*t.nodes[:-1], ref), t.steps, t.listings)
+            t = replace(t, target_name=n.name, nodes=(*t.nodes[:-1], ref))
         out.append(t)
     return tuple(out)
 

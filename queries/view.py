@@ -251,6 +251,11 @@ def cap(
             break
         kept.discard(victim)
         groups = _groups(nodes, parent, kept)
+    for anchor, members in list(groups.items()):
+        if len(members) == 1:  # a "+1 more" costs a node anyway: draw the node itself
+            kept.add(members[0])
+            ranked.append(members[0])
+            del groups[anchor]
     kept_nodes = [nodes[n] for n in ranked if n in kept]
     group_nodes = [_group(anchor, members, nodes) for anchor, members in sorted(groups.items())]
     kept_edges = [e for e in edges if e.src in kept and e.dst in kept]

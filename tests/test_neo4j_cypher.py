@@ -1,4 +1,4 @@
-"""Pure parts of the Neo4j store: query text built only from enums, row mapping, URI scrubbing."""
+"""Pure parts of the Neo4j store: Cypher built only from enums, property rows, URI scrubbing."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import neo4j_cypher as cy
+from graph import neo4j_rows as rows
 from graph.model import Edge, EdgeKind, Node, NodeKind
 from tests.factories import org
 
@@ -35,33 +36,33 @@ def test_schema_names_every_edge_kind() -> None:
 
 
 def test_safe_uri_drops_credentials() -> None:
-    assert cy.safe_uri("neo4j+s://neo4j:s3cret@db.example.org:7687/x?a=b") == "neo4j+s://db.example.org:7687/x"
-    assert cy.safe_uri("bolt://127.0.0.1:7687") == "bolt://127.0.0.1:7687"
+    assert rows.safe_uri("neo4j+s://neo4j:s3cret@db.example.org:7687/x?a=b") == "neo4j+s://db.example.org:7687/x"
+    assert rows.safe_uri("bolt://127.0.0.1:7687") == "bolt://127.0.0.1:7687"
     uri = "neo4j://u:pw9@h:1"
-    assert cy.scrub(f"bad {uri} pass=pw9 x=s3", uri, "s3") == "bad neo4j://h:1 pass=*** x=***"
+    assert rows.scrub(f"bad {uri} pass=pw9 x=s3", uri, "s3") == "bad neo4j://h:1 pass=*** x=***"
 
 
 def test_fulltext_term_is_one_quoted_term() -> None:
-    assert cy.fulltext_term("南京") == '"南京"'
-    assert cy.fulltext_term('a"b\\c') == '"a\\"b\\\\c"'
+    assert rows.fulltext_term("南京") == '"南京"'
+    assert rows.fulltext_term('a"b\\c') == '"a\\"b\\\\c"'
 
 
 def test_edge_id_kind() -> None:
-    assert cy.kind_of_edge_id("SAME_AS|a|b|") is EdgeKind.SAME_AS
-    assert cy.kind_of_edge_id("NOPE|a|b|") is None
+    assert rows.kind_of_edge_id("SAME_AS|a|b|") is EdgeKind.SAME_AS
+    assert rows.kind_of_edge_id("NOPE|a|b|") is None
 
 
 def test_node_row_holds_tokens_of_every_name() -> None:
     n = org("test:x", "Nanjing University", names=[{"value": "南京大学"}], aliases=["NJU"])
-    row = cy.node_row(n, "h")
+    row = rows.node_row(n, "h")
     assert row["tokens"].split() == ["nanjing", "university", "南", "京", "大", "学", "南京", "京大", "大学", "nju"]
     assert (row["hash"], row["kind"]) == ("h", "Organisation")
-    assert set(row) == set(cy.NODE_COLUMNS)
+    assert set(row) == set(rows.NODE_COLUMNS)
 
 
 def test_columns_and_set_clause() -> None:
-    rows = [{"a": 1, "b": None}, {"a": 2, "b": "x"}]
-    assert cy.columns(rows, ["a", "b"]) == {"a": [1, 2], "b": [None, "x"]}
+    table = [{"a": 1, "b": None}, {"a": 2, "b": "x"}]
+    assert rows.columns(table, ["a", "b"]) == {"a": [1, 2], "b": [None, "x"]}
     assert cy.set_all("r", ["a", "b"]) == "r.a = $c.a[i], r.b = $c.b[i], r.version = $version"
     with pytest.raises(AssertionError):
         cy.set_all("r", ["a = 1 DETACH DELETE r //"])
@@ -75,12 +76,12 @@ def test_columns_and_set_clause() -> None:
 )
 def test_rows_round_trip(props: dict[str, object], start: str | None, key: str) -> None:
     n = Node("test:n", NodeKind.PROJECT, "P", org("test:n").provenance, props)
-    assert cy.node_from_record(cy.node_row(n, "h")) == n
+    assert rows.node_from_record(rows.node_row(n, "h")) == n
     e = Edge(EdgeKind.FUNDED_BY, "test:a", "test:b", n.provenance, key, start, None, props)
-    row = cy.edge_row(e, "h")
-    assert set(row) == {"src", "dst", *cy.EDGE_COLUMNS}
+    row = rows.edge_row(e, "h")
+    assert set(row) == {"src", "dst", *rows.EDGE_COLUMNS}
     assert (row["lo"], row["hi"]) == ((start + "-01-01")[:10] if start else None, None)
-    assert cy.edge_from_record({**row, "kind": e.kind.value}) == e
+    assert rows.edge_from_record({**row, "kind": e.kind.value}) == e
 
 
 def test_unreachable_or_foreign_uri_is_a_store_error_without_secrets(caplog: pytest.LogCaptureFixture) -> None:

@@ -88,7 +88,7 @@ with graph_col:
     filters = (hops, tuple(sorted(kinds)), min_count, limit_years, years, max_nodes, tuple(sorted(chosen_lists)))
     event: Any = streamlit_cytoscape(
         elements(nodes, edges, path),
-        layout={**layout(len(nodes)), "_filters": repr(filters)},
+        layout={**layout(len(nodes), nb.seed), "_filters": repr(filters)},
         node_styles=node_styles(large),
         edge_styles=edge_styles(large),
         height=640,

@@ -9,13 +9,10 @@ from app.report_view import render_report
 from queries.identify import Ambiguous, Candidate, Found, Identification, NotFound, WrongKind
 from queries.render import render_html
 
-import time as _t, sys as _s
-_T0=_t.perf_counter()
-def _lap(x): print(f"LAP {x} {_t.perf_counter()-_T0:.3f}", file=_s.stderr, flush=True)
 st.title("Search an organisation")
-_lap('title'); key = state.data_key(); _lap('key')
+key = state.data_key()
 options = state.cached_options(key)
-by_label = {o.label: o.id for o in options}; _lap('options')
+by_label = {o.label: o.id for o in options}
 
 with st.container():
     text = st.selectbox(
@@ -93,7 +90,7 @@ if org_id:
     except LookupError as exc:
         st.error(str(exc))
         st.stop()
-    _lap('report'); render_report(report); _lap('rendered')
+    render_report(report)
     c1, c2 = st.columns([1, 1])
     if c1.button("Explore the network", icon=":material/hub:", key="to_explore"):
         st.switch_page("views/explore.py")

@@ -203,10 +203,44 @@ def align(
     known: Callable[[str], bool],
 ) -> Alignment:
     """Weighted token alignment; typo correction only for query tokens unknown to the index."""
-    q_left = [t for t in query.tokens if t not in candidate.tokens]
-    c_left = [t for t in candidate.tokens if t not in query.tokens]
-    matched_q = {t: 1.0 for t in query.tokens if t in candidate.tokens}
-    matched_c = {t: 1.0 for t in candidate.tokens if t in query.tokens}
+    c_set = set(candidate.tokens)
+    q_set = set(query.tokens)
+    matched_q = {t: 1.0 for t in query.tokens if t in c_set}
+    matched_c = {t: 1.0 for t in candidate.tokens if t in q_set}
+    typos: list[tuple[str, str]] = []
+    if len(matched_q) < len(query.tokens) and len(matched_c) < len(candidate.tokens):
+        _partial(query, candidate, matched_q, matched_c, typos, known)
+    q_total = c_total = q_got = c_got = 0.0
+    for t in query.tokens:
+        w = weight(t)
+        q_total += w
+        q_got += w * matched_q.get(t, 0.0)
+    for t in candidate.tokens:
+        w = weight(t)
+        c_total += w
+        c_got += w * matched_c.get(t, 0.0)
+    cov_q, cov_c = q_got / (q_total or 1.0), c_got / (c_total or 1.0)
+    return Alignment(
+        similarity=min(cov_q, cov_c),
+        query_coverage=cov_q,
+        candidate_coverage=cov_c,
+        typos=tuple(typos),
+        missing_in_candidate=tuple(t for t in query.tokens if t not in matched_q),
+        missing_in_query=tuple(t for t in candidate.tokens if t not in matched_c),
+    )
+
+
+def _partial(
+    query: NameForm,
+    candidate: NameForm,
+    matched_q: dict[str, float],
+    matched_c: dict[str, float],
+    typos: list[tuple[str, str]],
+    known: Callable[[str], bool],
+) -> None:
+    """Joined compounds ("nano tech" = "nanotech") and typos among the tokens left unmatched."""
+    q_left = [t for t in query.tokens if t not in matched_q]
+    c_left = [t for t in candidate.tokens if t not in matched_c]
     for side_left, other_left, m_side, m_other in (
         (q_left, c_left, matched_q, matched_c),
         (c_left, q_left, matched_c, matched_q),
@@ -215,7 +249,6 @@ def align(
             if side_left[i] not in m_side and side_left[i + 1] not in m_side and joined not in m_other:
                 m_side[side_left[i]] = m_side[side_left[i + 1]] = 1.0
                 m_other[joined] = 1.0
-    typos: list[tuple[str, str]] = []
     q_word = dict(zip(query.tokens, query.words or query.tokens, strict=False))
     c_word = dict(zip(candidate.tokens, candidate.words or candidate.tokens, strict=False))
     for q in q_left:
@@ -226,18 +259,6 @@ def align(
                 matched_q[q] = matched_c[c] = TYPO_CREDIT
                 typos.append((q_word[q], c_word[c]))
                 break
-    wq = {t: weight(t) for t in query.tokens}
-    wc = {t: weight(t) for t in candidate.tokens}
-    cov_q = sum(wq[t] * f for t, f in matched_q.items()) / (sum(wq.values()) or 1.0)
-    cov_c = sum(wc[t] * f for t, f in matched_c.items()) / (sum(wc.values()) or 1.0)
-    return Alignment(
-        similarity=min(cov_q, cov_c),
-        query_coverage=cov_q,
-        candidate_coverage=cov_c,
-        typos=tuple(typos),
-        missing_in_candidate=tuple(t for t in query.tokens if t not in matched_q),
-        missing_in_query=tuple(t for t in candidate.tokens if t not in matched_c),
-    )
 
 
 def city_key(text: str) -> str:

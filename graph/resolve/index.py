@@ -61,11 +61,12 @@ class NameIndex:
         self.initials = dict(initials)
         self.city_tokens = {w for c in self.cities for w in c.split()}
         n = len(self.profiles)
-        self.max_df = max_df if max_df is not None else max(500, n // 50)
+        self.max_df = max_df if max_df is not None else 500
         self._log_n = math.log(1 + n)
         self._weights = {t: math.log(1 + n / len(ids)) for t, ids in self.postings.items()}
         self._delete_map: dict[str, list[str]] | None = None
         self._rare_typo: dict[str, bool] = {}
+        self.corrections("")  # build the typo map now, not on the first query
 
     def __len__(self) -> int:
         return len(self.profiles)

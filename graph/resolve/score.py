@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.resolve.features import Alignment, OrgName, Profile
+from graph.resolve.features import Profile
 
 __all__ = [
     "COUNTRY_MISMATCH_FACTOR",
@@ -18,7 +18,6 @@ __all__ = [
     "POSSIBLE",
     "Score",
     "band_of",
-    "describe_alignment",
     "identifier_score",
     "name_score",
 ]
@@ -44,20 +43,6 @@ def identifier_score(kind: str, value: str, conflict: bool = False) -> Score:
     if conflict:
         return Score(0.0, "none", "identifier", f"{kind.upper()} identifiers differ: not the same organisation")
     return Score(1.0, "match", "identifier", f"same {kind.upper()} identifier {value}")
-
-
-def describe_alignment(query: str, name: OrgName, a: Alignment) -> str:
-    """'name "X" ≈ alias "Y" (similarity 0.93; typo instiute→institute; candidate also has "technology")'."""
-    parts = [f"similarity {a.similarity:.2f}"]
-    if a.typos:
-        parts.append("typo " + ", ".join(f"{q}→{c}" for q, c in a.typos))
-    if a.missing_in_query:
-        parts.append("candidate also has " + ", ".join(f'"{t}"' for t in a.missing_in_query))
-    if a.missing_in_candidate:
-        parts.append("query also has " + ", ".join(f'"{t}"' for t in a.missing_in_candidate))
-    kind = "name" if name.kind == "display" else name.kind
-    lang = f" [{name.lang}]" if name.lang and name.kind != "display" else ""
-    return f'"{query}" ≈ {kind}{lang} "{name.form.text}" ({"; ".join(parts)})'
 
 
 def name_score(similarity: float, profile: Profile, query_country: str | None, notes: list[str]) -> float:

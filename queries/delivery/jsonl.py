@@ -25,7 +25,7 @@ def append_lines(path: Path, lines: list[dict[str, Any]], offset: int | None = N
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o640)
     try:
-        if offset is not None:
+        if offset is not None and os.fstat(fd).st_size >= offset:  # smaller: rotated since; never pad
             os.ftruncate(fd, offset)
         os.lseek(fd, 0, os.SEEK_END)
         text = "".join(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n" for line in lines)

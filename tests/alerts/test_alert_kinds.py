@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -143,3 +144,27 @@ def test_an_organisation_watched_again_gets_a_fresh_baseline(embedded_store: Gra
     watch(embedded_store, w.PARTNER, by="ana")
     again = run_alerts(embedded_store)
     assert again.baselined == (w.PARTNER,) and again.raised == ()
+
+
+def test_states_computed_in_worker_processes_give_the_same_alerts(tmp_path: Path) -> None:
+    def scenario(folder: Path, workers: int) -> list[tuple[str, str, str]]:
+        db = folder / "store.db"
+        store = q.load_world(EmbeddedStore(db))
+        for org in (ALPHA, q.GOLF, "openalex:I210", "openalex:I220", "openalex:I900"):
+            watch(store, org, by="ana")
+        opener = partial(EmbeddedStore, db)
+        run_alerts(store, workers=workers, opener=opener)
+        store.upsert_nodes(listed("us_bis_entity_list", "8", "Kilo University", "FR", "legal_restriction"))
+        store.upsert_edges(
+            [same_as("list:us_bis_entity_list:8", "openalex:I200"), designated_on("us_bis_entity_list", "8")]
+        )
+        report = run_alerts(store, workers=workers, opener=opener)
+        store.close()
+        assert report.errors == ()
+        return sorted((a.id, a.alert.severity, a.alert.fingerprint) for a in report.raised)
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    expected = scenario(tmp_path / "one", 1)
+    assert len(expected) >= 2
+    assert scenario(tmp_path / "two", 2) == expected
