@@ -26,7 +26,10 @@ def store_option(func: F) -> F:
         "store",
         default=None,
         metavar="PATH_OR_URI",
-        help="Store: a file path (embedded) or neo4j://, neo4j+s://, bolt:// URI. Default: $RSGRAPH_STORE or rsgraph.db.",
+        help=(
+            "Store: a file path (embedded) or neo4j://, neo4j+s://, bolt:// URI. "
+            "Default: $RSGRAPH_STORE or rsgraph.db."
+        ),
     )(func)
 
 

@@ -125,6 +125,8 @@ def main() -> None:
     for ns in (NAMESPACE, "alert_state", "alerts", "alert_reviews", "alert_delivery", "alert_digests", "alert_runs"):
         for key, _doc in list(store.iter_docs(ns)):
             store.delete_doc(ns, key)
+    stale = [e.id for e in store.iter_edges(kind=EdgeKind.DESIGNATED_ON) if e.dst.startswith("bench:dnew")]
+    store.remove_edges(stale)  # designations added by an earlier benchmark run
     watched = choose(spec, args.watched, args.sample)
     watch_all(store, watched)
     degrees = sorted(store.degree(w) for w in watched)

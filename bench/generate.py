@@ -100,14 +100,18 @@ def generate_edges(spec: GraphSpec) -> Iterator[Edge]:
         yield Edge(EdgeKind.PARENT_OF, org_id(parent), org_id(child), _prov(f"h{child}"))
     stride = max(1, n // designations)
     for d in range(designations):
-        yield Edge(EdgeKind.DESIGNATED_ON, org_id((d * stride + 7) % n), f"bench:d{d}", _prov(f"dd{d}"), start="2020-06-05")
+        yield Edge(
+            EdgeKind.DESIGNATED_ON, org_id((d * stride + 7) % n), f"bench:d{d}", _prov(f"dd{d}"), start="2020-06-05"
+        )
     pairs = np.unique(
         rng.choice(n, size=participations, p=weights).astype(np.int64) * spec.projects
         + rng.integers(0, spec.projects, size=participations)
     )
     orgs, projects = pairs // spec.projects, pairs % spec.projects
     for o, p in zip(orgs.tolist(), projects.tolist(), strict=True):
-        yield Edge(EdgeKind.PARTICIPATED_IN, org_id(o), f"bench:p{p}", _prov(f"pp{o}-{p}"), props={"role": "participant"})
+        yield Edge(
+            EdgeKind.PARTICIPATED_IN, org_id(o), f"bench:p{p}", _prov(f"pp{o}-{p}"), props={"role": "participant"}
+        )
     yield from _collaborations(rng, weights, spec.edges - hierarchy - designations - len(pairs))
 
 

@@ -149,7 +149,17 @@ class EmbeddedStore:
                 "ON CONFLICT(nid) DO UPDATE SET kind=excluded.kind, name=excluded.name, source=excluded.source, "
                 "data=excluded.data, retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
                 [
-                    (nid, n.id, n.kind.value, n.name, n.provenance.source, f, n.provenance.retrieved_at, hash_text(f), version)
+                    (
+                        nid,
+                        n.id,
+                        n.kind.value,
+                        n.name,
+                        n.provenance.source,
+                        f,
+                        n.provenance.retrieved_at,
+                        hash_text(f),
+                        version,
+                    )
                     for nid, n, f in changed
                 ],
             )
@@ -158,7 +168,11 @@ class EmbeddedStore:
                 self._conn.execute(f"DELETE FROM tokens WHERE nid IN ({','.join('?' * len(part))})", part)
             self._conn.executemany(
                 "INSERT OR IGNORE INTO tokens(tok, nid) VALUES(?, ?)",
-                [(tok, nid) for nid, n, _h in changed for tok in {t for s in searchable_names(n) for t in name_tokens(s)}],
+                [
+                    (tok, nid)
+                    for nid, n, _h in changed
+                    for tok in {t for s in searchable_names(n) for t in name_tokens(s)}
+                ],
             )
             self._commit(version, bool(changed))
         except BaseException:
@@ -214,7 +228,9 @@ class EmbeddedStore:
             for eid, (e, _h, src, dst) in list(latest.items()):
                 missing = [(end, f) for end, key, f in ((e.src, src, "src"), (e.dst, dst, "dst")) if key not in known]
                 if missing:
-                    rejected.append(RecordRejected(e.provenance.source, e.id, missing[0][1], f"unknown node {missing[0][0]!r}"))
+                    rejected.append(
+                        RecordRejected(e.provenance.source, e.id, missing[0][1], f"unknown node {missing[0][0]!r}")
+                    )
                     del latest[eid]
             existing = self._existing("edges", "eid", list(latest))
             changed = [(eid, row) for eid, row in latest.items() if existing.get(eid) != hash_text(row[1])]
@@ -230,7 +246,19 @@ class EmbeddedStore:
         adj = []
         degree: Counter[int] = Counter()
         for eid, (e, facts, src, dst) in changed:
-            rows.append((eid, e.kind.value, src, dst, e.provenance.source, facts, e.provenance.retrieved_at, hash_text(facts), version))
+            rows.append(
+                (
+                    eid,
+                    e.kind.value,
+                    src,
+                    dst,
+                    e.provenance.source,
+                    facts,
+                    e.provenance.retrieved_at,
+                    hash_text(facts),
+                    version,
+                )
+            )
             lo, hi, code = lower_bound(e.start), upper_bound(e.end), _KIND_CODE[e.kind]
             adj.append((src, eid, dst, code, lo, hi))
             adj.append((dst, eid, src, code, lo, hi))
@@ -240,13 +268,16 @@ class EmbeddedStore:
         rows.sort()
         adj.sort()
         self._conn.executemany(
-            "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) VALUES(?,?,?,?,?,?,?,?,?) "
+            "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) "
+            "VALUES(?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(eid) DO UPDATE SET source=excluded.source, data=excluded.data, "
             "retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
             rows,
         )
         self._conn.executemany("INSERT OR REPLACE INTO adj(nid, eid, other, kind, lo, hi) VALUES(?,?,?,?,?,?)", adj)
-        self._conn.executemany("UPDATE nodes SET degree = degree + ? WHERE nid = ?", [(d, n) for n, d in degree.items()])
+        self._conn.executemany(
+            "UPDATE nodes SET degree = degree + ? WHERE nid = ?", [(d, n) for n, d in degree.items()]
+        )
 
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
         keys = [hash64(i) for i in dict.fromkeys(edge_ids)]
@@ -256,7 +287,9 @@ class EmbeddedStore:
                 self._conn.execute("BEGIN IMMEDIATE")
                 for part in _chunks(keys):
                     marks = ",".join("?" * len(part))
-                    rows = self._conn.execute(f"SELECT eid, src, dst FROM edges WHERE eid IN ({marks})", part).fetchall()
+                    rows = self._conn.execute(
+                        f"SELECT eid, src, dst FROM edges WHERE eid IN ({marks})", part
+                    ).fetchall()
                     for eid, src, dst in rows:
                         self._conn.execute("DELETE FROM adj WHERE nid IN (?, ?) AND eid = ?", (src, dst, eid))
                         self._conn.execute("UPDATE nodes SET degree = degree - 1 WHERE nid IN (?, ?)", (src, dst))
@@ -295,7 +328,9 @@ class EmbeddedStore:
             return []
         nodes = {str(hash64(n.id)): n for n in self._nodes_by_nid([int(k) for k in scores])}
         wanted = None if kinds is None else {NodeKind(k) for k in kinds}
-        scores = Counter({k: v for k, v in scores.items() if k in nodes and (wanted is None or nodes[k].kind in wanted)})
+        scores = Counter(
+            {k: v for k, v in scores.items() if k in nodes and (wanted is None or nodes[k].kind in wanted)}
+        )
         by_id = Counter({nodes[k].id: v for k, v in scores.items()})
         names = {nodes[k].id: nodes[k].name for k in scores}
         found = {n.id: n for n in nodes.values()}
@@ -349,7 +384,9 @@ class EmbeddedStore:
             pruned=[ids[k] for k in pruned],
         )
 
-    def _expandable(self, frontier: list[int], seeds: Mapping[int, str], cap: int | None, pruned: list[int]) -> list[int]:
+    def _expandable(
+        self, frontier: list[int], seeds: Mapping[int, str], cap: int | None, pruned: list[int]
+    ) -> list[int]:
         if cap is None:
             return frontier
         out: list[int] = []
@@ -401,7 +438,11 @@ class EmbeddedStore:
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         # A separate read connection streams without holding the write lock.
-        reader = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False) if self.path != ":memory:" else None
+        reader = (
+            sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            if self.path != ":memory:"
+            else None
+        )
         conn = reader or self._conn
         try:
             yield from conn.execute(sql, args)
@@ -415,7 +456,8 @@ class EmbeddedStore:
         text = json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
         with self._lock:
             self._conn.execute(
-                "INSERT INTO docs(ns, key, value) VALUES(?,?,?) ON CONFLICT(ns, key) DO UPDATE SET value=excluded.value",
+                "INSERT INTO docs(ns, key, value) VALUES(?,?,?) "
+                "ON CONFLICT(ns, key) DO UPDATE SET value=excluded.value",
                 (namespace, key, text),
             )
 

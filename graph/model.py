@@ -26,10 +26,10 @@ __all__ = [
     "Provenance",
     "content_hash",
     "edge_from_facts",
+    "edge_id",
     "facts_json",
     "hash_text",
     "node_from_facts",
-    "edge_id",
     "searchable_names",
 ]
 

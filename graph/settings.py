@@ -26,16 +26,25 @@ def _f(default: Any, help: str, *, secret: bool = False) -> Any:
 class Settings:
     store: str = _f("rsgraph.db", "Store: a file path (embedded SQLite) or a neo4j://, neo4j+s:// or bolt:// URI.")
     neo4j_user: str = _f("neo4j", "Neo4j user name.")
-    neo4j_password: str = _f("", "Neo4j password; for a local `rsgraph neo4j start` instance it is found by itself.", secret=True)
+    neo4j_password: str = _f(
+        "", "Neo4j password; for a local `rsgraph neo4j start` instance it is found by itself.", secret=True
+    )
     neo4j_database: str = _f("neo4j", "Neo4j database name.")
-    cache_dir: str = _f(str(Path.home() / ".cache" / "rsgraph"), "Where downloads, the HTTP cache and the Neo4j launcher build are kept.")
-    state_dir: str = _f(str(Path.home() / ".local" / "state" / "rsgraph"), "Where local Neo4j instances are registered.")
+    cache_dir: str = _f(
+        str(Path.home() / ".cache" / "rsgraph"),
+        "Where downloads, the HTTP cache and the Neo4j launcher build are kept.",
+    )
+    state_dir: str = _f(
+        str(Path.home() / ".local" / "state" / "rsgraph"), "Where local Neo4j instances are registered."
+    )
     http_user_agent: str = _f("rsgraph/0.1 (+https://github.com/rsgraph/rsgraph)", "User-Agent sent to source APIs.")
     http_timeout: float = _f(60.0, "Seconds before an HTTP request times out.")
     http_retries: int = _f(5, "Retries of a failed HTTP request (429, 5xx, resets), with exponential backoff.")
     openalex_base_url: str = _f("https://api.openalex.org", "OpenAlex API base URL.")
     openalex_api_key: str = _f("", "OpenAlex API key (required by OpenAlex since 2026).", secret=True)
-    openalex_daily_budget: int = _f(10_000, "OpenAlex list calls allowed per day; ingest stops cleanly before the budget is spent.")
+    openalex_daily_budget: int = _f(
+        10_000, "OpenAlex list calls allowed per day; ingest stops cleanly before the budget is spent."
+    )
     ror_client_id: str = _f("", "ROR API client id (raises the ROR rate limit).", secret=True)
     log_level: str = _f("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
     alerts_hops: int = _f(3, "Alerts: a new path of at most this many hops (1-4) to a designated entity is alerted.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import pairwise
 
 __all__ = ["fold", "name_tokens"]
 
@@ -46,7 +47,7 @@ def _split_cjk(word: str) -> list[str]:
     def flush_run() -> None:
         if run:
             out.extend(run)
-            out.extend(a + b for a, b in zip(run, run[1:], strict=False))
+            out.extend(a + b for a, b in pairwise(run))
             run.clear()
 
     def flush_rest() -> None:

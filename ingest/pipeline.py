@@ -111,7 +111,7 @@ class _EdgeSpool:
     """Edges parked on disk until every node is written."""
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self._file = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.count = 0
 
     def add(self, edge: Edge) -> None:

@@ -22,13 +22,13 @@ __all__ = [
     "Level",
     "LinkFacts",
     "Scoring",
+    "edge_cost",
     "edge_strength",
     "expansion_cost_limit",
+    "half_steps",
     "link_facts",
     "path_strength",
     "proximity_level",
-    "edge_cost",
-    "half_steps",
 ]
 
 # How much one edge of a kind ties two organisations together (1.0 = same body). Edges to a

@@ -17,6 +17,7 @@ def org(node_id: str, name: str | None = None, **props: Any) -> Node:
     return Node(node_id, NodeKind.ORGANISATION, name or node_id, prov(source_id=node_id), props)
 
 
-def edge(kind: EdgeKind, src: str, dst: str, key: str = "", start: str | None = None,
-         end: str | None = None, **props: Any) -> Edge:
+def edge(
+    kind: EdgeKind, src: str, dst: str, key: str = "", start: str | None = None, end: str | None = None, **props: Any
+) -> Edge:
     return Edge(kind, src, dst, prov(source_id=f"{src}-{dst}"), key, start, end, props)
