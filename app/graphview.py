@@ -129,7 +129,12 @@ class Selector:
 
 
 def node_styles(large: bool) -> list[Selector]:
-    font = {"font-size": 10, "min-zoomed-font-size": 9 if large else 0, "text-wrap": "ellipsis", "text-max-width": 140}
+    font = {
+        "font-size": 8 if large else 10,
+        "min-zoomed-font-size": 12 if large else 0,
+        "text-wrap": "ellipsis",
+        "text-max-width": 140,
+    }
     rules = [
         Selector(
             f"node[label='{name}']",
@@ -185,10 +190,26 @@ def layout(n_nodes: int, seed: str) -> dict[str, Any]:
     """Animated force layout for small views; for large ones the steps from the organisation as rings around it."""
     if n_nodes > LARGE:
         root = seed.replace("\\", "\\\\").replace('"', '\\"')
-        return {"name": "breadthfirst", "roots": f'[id = "{root}"]', "circle": True, "spacingFactor": 0.9,
-                "animate": False, "fit": True, "padding": 20, "avoidOverlap": False}
-    return {"name": "fcose", "animate": True, "animationDuration": 400, "fit": True, "padding": 30,
-            "nodeDimensionsIncludeLabels": True, "nodeRepulsion": 8000, "idealEdgeLength": 90}
+        return {
+            "name": "breadthfirst",
+            "roots": f'[id = "{root}"]',
+            "circle": True,
+            "spacingFactor": 0.9,
+            "animate": False,
+            "fit": True,
+            "padding": 20,
+            "avoidOverlap": False,
+        }
+    return {
+        "name": "fcose",
+        "animate": True,
+        "animationDuration": 400,
+        "fit": True,
+        "padding": 30,
+        "nodeDimensionsIncludeLabels": True,
+        "nodeRepulsion": 8000,
+        "idealEdgeLength": 90,
+    }
 
 
 def _chip(swatch: str, text: str) -> str:

@@ -102,10 +102,16 @@ def designate_neighbours(store: EmbeddedStore, watched: list[str], count: int) -
     return targets
 
 
-def timed_run(store: EmbeddedStore, hops: int, workers: int) -> tuple[RunReport, float]:
-    t = time.perf_counter()
+def _cpu() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_run(store: EmbeddedStore, hops: int, workers: int) -> tuple[RunReport, float, float]:
+    """The run's report, wall seconds and CPU seconds (this process and its finished workers)."""
+    t, c = time.perf_counter(), _cpu()
     report = run_alerts(store, hops=hops, workers=workers, opener=partial(EmbeddedStore, store.path))
-    return report, time.perf_counter() - t
+    return report, time.perf_counter() - t, _cpu() - c
 
 
 def main() -> None:
@@ -130,13 +136,13 @@ def main() -> None:
     watched = choose(spec, args.watched, args.sample)
     watch_all(store, watched)
     degrees = sorted(store.degree(w) for w in watched)
-    first, t1 = timed_run(store, args.hops, args.workers)
-    print(f"run 1 (baselines): {t1:.1f}s", flush=True)
-    second, t2 = timed_run(store, args.hops, args.workers)
-    print(f"run 2 (no change): {t2:.1f}s, {len(second.raised)} alerts", flush=True)
+    first, t1, c1 = timed_run(store, args.hops, args.workers)
+    print(f"run 1 (baselines): {t1:.1f}s wall, {c1:.1f}s CPU", flush=True)
+    second, t2, c2 = timed_run(store, args.hops, args.workers)
+    print(f"run 2 (no change): {t2:.1f}s wall, {c2:.1f}s CPU, {len(second.raised)} alerts", flush=True)
     targets = designate_neighbours(store, watched, 20)
-    third, t3 = timed_run(store, args.hops, args.workers)
-    print(f"run 3 ({len(targets)} co-authors designated): {t3:.1f}s, {len(third.raised)} alerts", flush=True)
+    third, t3, c3 = timed_run(store, args.hops, args.workers)
+    print(f"run 3 ({len(targets)} designated): {t3:.1f}s wall, {c3:.1f}s CPU, {len(third.raised)} alerts", flush=True)
     result: dict[str, Any] = {
         "store": "embedded",
         "orgs": spec.orgs,
@@ -152,6 +158,9 @@ def main() -> None:
             "max": degrees[-1],
         },
         "run1_baseline_s": round(t1, 1),
+        "run1_cpu_s": round(c1, 1),
+        "run2_cpu_s": round(c2, 1),
+        "run3_cpu_s": round(c3, 1),
         "run2_unchanged_s": round(t2, 1),
         "run2_alerts": len(second.raised),
         "run3_changed_s": round(t3, 1),

@@ -219,10 +219,13 @@ def targets(res: dict[str, Any]) -> list[str]:
         for cat in [*CATEGORIES, "overall"]:
             if cat in r:
                 a, b = r[cat]["f1"], nk[cat]["f1"]
-                if a is None and b is None:
+                if a is None and b is None:  # only look-alikes: fewer false matches is better
                     a, b = -r[cat]["fp"], -nk[cat]["fp"]
-                ok = (a or 0) >= (b or 0)
-                lines.append(f"{'PASS' if ok else 'FAIL'} ahead of logic-v2 on {cat}: F1 {_fmt(a)} vs {_fmt(b)}")
+                    verdict = "PASS" if a > b else "TIE " if a == b else "FAIL"
+                    lines.append(f"{verdict} ahead of logic-v2 on {cat}: false matches {-a} vs {-b}")
+                    continue
+                verdict = "PASS" if (a or 0) > (b or 0) else "TIE " if (a or 0) == (b or 0) else "FAIL"
+                lines.append(f"{verdict} ahead of logic-v2 on {cat}: F1 {_fmt(a)} vs {_fmt(b)}")
     return lines
 
 

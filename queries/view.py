@@ -256,7 +256,7 @@ def cap(
             kept.add(members[0])
             ranked.append(members[0])
             del groups[anchor]
-    kept_nodes = [nodes[n] for n in ranked if n in kept]
+    kept_nodes = [nodes[n] for n in dict.fromkeys(ranked) if n in kept]
     group_nodes = [_group(anchor, members, nodes) for anchor, members in sorted(groups.items())]
     kept_edges = [e for e in edges if e.src in kept and e.dst in kept]
     group_edges = [

@@ -32,7 +32,7 @@ from graph.resolve.features import (
     normalise_ids,
 )
 from graph.resolve.index import NameIndex
-from graph.resolve.names import NameForm, analyse
+from graph.resolve.names import NameForm, analyse, strip_legal_prefix
 from graph.resolve.score import MATCH, POSSIBLE, band_of, identifier_score, name_score
 
 __all__ = ["Candidate", "Query", "Resolver", "top_match"]
@@ -183,7 +183,8 @@ class Resolver:
                     found[pos] = _Found(sim, (i, j), _describe(joined, name, a, sim, notes), "name")
                 if sim >= MATCH and j - i > 1:
                     settled.append((i, j))
-        for i, seg in enumerate(segs):
+        for i, raw in enumerate(segs):
+            seg = strip_legal_prefix(raw)  # 'FSBI "SCEEMP"' → SCEEMP
             if looks_like_acronym(seg) or (" " not in seg.strip() and acronym_key(seg) in self.index.acronyms):
                 for pos, value, why in acronym_evidence(seg, segs, query.country, self.index, self.cluster_of):
                     if pos not in found or value > found[pos].sim:

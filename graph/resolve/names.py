@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
+from rapidfuzz.distance import OSA
 
 from graph.text import fold
 
@@ -29,6 +30,7 @@ __all__ = [
     "is_legal_form",
     "raw_words",
     "stem",
+    "strip_legal_prefix",
 ]
 
 _STEMS: dict[str, list[str]] = {
@@ -130,12 +132,15 @@ _LEGAL = [
     "sp z o o",
     "s r o",
     "e v",
-    *"jsc ojsc pjsc cjsc fsue fgup fgbu fgbun fgbou ooo oao zao pao llc ltd limited inc incorporated corp "
+    "fgbou vo",
+    *"jsc ojsc pjsc cjsc fsue fgup fgbu fgbun fgbou fsbi fsbei ooo oao zao pao llc ltd limited inc incorporated corp "
     "corporation plc gmbh ggmbh ag kg ev sa sas sarl spa srl bv nv oy asa aps sl sro kft zrt co".split(),
 ]
 _LEGAL_SEQS = sorted((tuple(p.split()) for p in _LEGAL), key=len, reverse=True)
 # Only these one-word forms are also stripped from the front (Russian usage: "JSC Gidropribor").
-_PREFIX_FORMS = frozenset("jsc ojsc pjsc cjsc fsue fgup fgbu fgbun fgbou ooo oao zao pao llc".split())
+_PREFIX_FORMS = frozenset("jsc ojsc pjsc cjsc fsue fgup fgbu fgbun fgbou fsbi fsbei ooo oao zao pao llc".split())
+# Long legal words also stripped when misspelt by one edit ("Liimted", "Coropration").
+_LEGAL_WORDS_FUZZY = ("limited", "company", "corporation", "incorporated")
 _LEGAL_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 _LEGAL_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
 for _seq in _LEGAL_SEQS:
@@ -210,6 +215,17 @@ def stem(word: str) -> str:
     return base
 
 
+def strip_legal_prefix(text: str) -> str:
+    """The text without leading legal-form words and quotes ('ФГБОУ ВО "ЯГТУ"' → 'ЯГТУ')."""
+    parts = text.translate(_QUOTES).split()
+    while len(parts) > 1 and " ".join(raw_words(parts[0])) in _PREFIX_FORMS | {"fgbou", "vo"}:
+        parts = parts[1:]
+    return " ".join(parts)
+
+
+_QUOTES = str.maketrans("", "", "\"'«»“”‘’„")
+
+
 def is_legal_form(text: str) -> bool:
     """True when the text is only a legal form ("Co., Ltd.", "JSC", "Corporation")."""
     words = raw_words(text)
@@ -221,7 +237,15 @@ def is_legal_form(text: str) -> bool:
     return bool(raw_words(text))
 
 
+def _misspelt_legal(word: str) -> bool:
+    return len(word) >= 6 and any(
+        word[0] == w[0] and OSA.distance(word, w, score_cutoff=1) <= 1 for w in _LEGAL_WORDS_FUZZY
+    )
+
+
 def _strip_legal(words: list[str]) -> list[str]:
+    if len(words) > 1 and words[-1] not in _LEGAL_BY_LAST and _misspelt_legal(words[-1]):
+        words = words[:-1]
     changed = True
     while changed and words:
         changed = False

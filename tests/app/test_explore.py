@@ -93,6 +93,7 @@ def test_cap_keeps_at_most_max_nodes_all_connected_and_accounts_for_every_node(c
     assert "n0" in ids
     assert set(connected_to("n0", kept_edges)) == ids  # every node drawn hangs off the seed
     real = [n for n in kept if n.kind != "Group"]
+    assert all(n.hidden >= 2 for n in kept if n.kind == "Group")  # a "+1 more" would cost a node for nothing
     assert len(real) + sum(n.hidden for n in kept) == len(nodes)  # nothing lost: folded or drawn
     if len(nodes) > max_nodes:
         folded = {i for n in kept for i in n.hidden_ids}
