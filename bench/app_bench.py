@@ -153,26 +153,25 @@ def opened(ctx: Any, url: str, orgs: list[str]) -> list[float]:
 def network(ctx: Any, url: str, hub: str) -> dict[str, float]:
     page = ctx.new_page()
     page.goto(f"{url}/explore?org={hub}")
-    page.get_by_role("slider", name="Most nodes drawn").wait_for(timeout=60_000)
+    slider = page.get_by_role("slider", name="Most nodes drawn")
+    slider.wait_for(timeout=60_000)
     page.wait_for_selector('iframe[title*="streamlit_cytoscape"]', timeout=60_000)
     t0 = time.perf_counter()
-    page.get_by_role("slider", name="Most nodes drawn").press("End")
+    slider.press("End")  # 500 nodes
     frame = next(f for f in page.frames if "streamlit_cytoscape" in f.url)
     frame.wait_for_function(f"() => {CY}.nodes().length >= 450", timeout=60_000)
     drawn = time.perf_counter() - t0
     nodes = frame.evaluate(f"() => {CY}.nodes().length")
     zoom_ms = frame.evaluate(ZOOM)
-    box = page.locator('iframe[title*="streamlit_cytoscape"]').bounding_box()
-    target = frame.evaluate(
-        f"() => {{ const n = {CY}.nodes('[kind = \"Organisation\"]')[3]; return [n.id(), n.renderedPosition()]; }}"
-    )
+    iframe = page.locator('iframe[title*="streamlit_cytoscape"]')
+    iframe.scroll_into_view_if_needed()
     frame.evaluate(f"() => {CY}.fit()")
-    page.wait_for_timeout(300)
-    target = frame.evaluate(
-        f"() => {{ const n = {CY}.getElementById('{target[0]}'); return [n.id(), n.renderedPosition()]; }}"
-    )
+    page.wait_for_timeout(500)
+    box = iframe.bounding_box()
+    cy = frame.evaluate("() => document.getElementById('cy').getBoundingClientRect().toJSON()")
+    at = frame.evaluate(f"() => {CY}.nodes('[?_seed]')[0].renderedPosition()")  # the hub, centre of the rings
     t1 = time.perf_counter()
-    page.mouse.click(box["x"] + target[1]["x"], box["y"] + target[1]["y"])
+    page.mouse.click(box["x"] + cy["x"] + at["x"], box["y"] + cy["y"] + at["y"])
     page.get_by_text("Records and sources").first.wait_for(timeout=60_000)
     click = time.perf_counter() - t1
     page.close()

@@ -3,7 +3,8 @@
 Same behaviour as :class:`graph.embedded.EmbeddedStore`, pinned by the one
 contract suite. Writes go in batches of ``batch_size`` records, one
 transaction each: the transaction first locks the ``:RsgraphMeta`` node
-(serialising writers), reads the stored content hashes, then creates or
+(serialising writers), reads the stored content hashes (of
+:func:`graph.model.facts_json`, as embedded), then creates or
 replaces only the records whose hash moved, stamped with the next store
 version. Reads use ``execute_query``. Cypher text lives in
 :mod:`graph.neo4j_cypher`, the mapping of records to property rows in
@@ -35,12 +36,12 @@ from neo4j.exceptions import DriverError, Neo4jError
 from graph import neo4j_cypher as cy
 from graph import neo4j_rows as rows
 from graph.errors import RecordRejected, SchemaVersionError, StoreError
-from graph.model import Edge, EdgeKind, Node, NodeKind, content_hash
+from graph.model import Edge, EdgeKind, Node, NodeKind, hash_text
 from graph.search import MAX_DF, generating_tokens, rank, score_candidates
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
 from graph.subgraph import to_networkx
 from graph.text import name_tokens
-from graph.validate import check_edge, check_node
+from graph.validate import admit
 from graph.window import lower_bound, upper_bound
 
 __all__ = ["Neo4jStore"]
@@ -169,11 +170,11 @@ class Neo4jStore:
         rejected: list[RecordRejected] = []
         latest: dict[str, tuple[Node, str]] = {}
         for node in batch:
-            problem = check_node(node)
-            if problem:
-                rejected.append(problem)
+            verdict = admit(node)
+            if isinstance(verdict, RecordRejected):
+                rejected.append(verdict)
             else:
-                latest[node.id] = (node, content_hash(node))
+                latest[node.id] = (node, hash_text(verdict))
         records = list(latest.values())
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
@@ -219,11 +220,11 @@ class Neo4jStore:
         checked: list[RecordRejected] = []
         latest: dict[str, tuple[Edge, str]] = {}
         for edge in batch:
-            problem = check_edge(edge)
-            if problem:
-                checked.append(problem)
+            verdict = admit(edge)
+            if isinstance(verdict, RecordRejected):
+                checked.append(verdict)
             else:
-                latest[edge.id] = (edge, content_hash(edge))
+                latest[edge.id] = (edge, hash_text(verdict))
         endpoints = list({x for e, _h in latest.values() for x in (e.src, e.dst)})
 
         def work(tx: ManagedTransaction) -> tuple[int, int, int, list[RecordRejected]]:

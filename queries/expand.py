@@ -150,7 +150,9 @@ def expand(
             _absorb(state, _from_cache(cache, near, kinds, since), year, scoring, keep)
 
 
-def _candidates(found: Paths, state: Expansion, shallow: Mapping[str, int], budget: int, limit: float) -> dict[str, int]:
+def _candidates(
+    found: Paths, state: Expansion, shallow: Mapping[str, int], budget: int, limit: float
+) -> dict[str, int]:
     """Nodes to expand now, with the lowest step level at which a reportable tie can still pass them."""
     out: dict[str, int] = {}
     for n in found.cost:

@@ -118,12 +118,13 @@ def _close(store: GraphStore, records: Sequence[str], policy: SameAsPolicy, s: _
     for u, v, k, data in sub.edges(keys=True, data=True):
         if policy.holds(edge_from_nx(u, v, data)):
             s.holds.add(k)
-    classes = classes_of(sub, fresh, policy)
+    joined = {x for u, v, d in sub.edges(data=True) if d["kind"] == "SAME_AS" for x in (u, v)} | _judged(policy)
+    classes = classes_of(sub, [r for r in fresh if r in joined], policy)
     new: list[str] = []
     for r in fresh:
         if r in s.rep:
             continue
-        members = classes[r].members
+        members = classes[r].members if r in classes else (r,)
         _add_missing(store, s.g, members)
         known = sorted({s.rep[m] for m in members if m in s.rep})
         view = known[0] if known else representative(members)
@@ -136,6 +137,12 @@ def _close(store: GraphStore, records: Sequence[str], policy: SameAsPolicy, s: _
                 s.rep[m] = view
                 s.members[view].append(m)
     return new
+
+
+def _judged(policy: SameAsPolicy) -> set[str]:
+    """Records an analyst judged the same as another (joined even without a SAME_AS edge)."""
+    pairs = getattr(policy, "same_pairs", None)
+    return {x for j in pairs() for x in (j.a, j.b)} if pairs is not None else set()
 
 
 def _is_hub(store: GraphStore, view: str, q: ExploreQuery, s: _Growth) -> bool:

@@ -245,11 +245,12 @@ def cap(
             ranked.append(c)
     groups = _groups(nodes, parent, kept)
     while len(kept) + len(groups) > max_nodes and len(kept) > 1:
+        excess = len(kept) + len(groups) - max_nodes
         children = {parent[k] for k in kept if k in parent}
-        victim = next((k for k in reversed(ranked) if k != seed and k not in children and k in kept), None)
-        if victim is None:
+        victims = [k for k in reversed(ranked) if k != seed and k not in children and k in kept][:excess]
+        if not victims:
             break
-        kept.discard(victim)
+        kept.difference_update(victims)
         groups = _groups(nodes, parent, kept)
     for anchor, members in list(groups.items()):
         if len(members) == 1:  # a "+1 more" costs a node anyway: draw the node itself

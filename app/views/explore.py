@@ -10,7 +10,7 @@ from streamlit_cytoscape import Event, streamlit_cytoscape
 
 from app import state
 from app.explore_panel import edge_panel, group_panel, node_panel
-from app.graphview import LARGE, edge_styles, elements, layout, legend_html, node_styles
+from app.graphview import EDGE_LABELS, LARGE, edge_styles, elements, layout, legend_html, node_styles
 from queries.explore import DEFAULT_KINDS, EXPLORE_KINDS, ExploreQuery
 from queries.view import GROUP_KIND, tie_path, view_path
 
@@ -30,7 +30,13 @@ this_year = dt.date.today().year
 with st.expander("Filters", expanded=True):
     c1, c2, c3 = st.columns([1, 2, 1])
     hops = c1.slider("Steps from the organisation", 1, 4, 2, key="x_hops")
-    kinds = c2.multiselect("Kinds of tie", EXPLORE_KINDS, default=sorted(DEFAULT_KINDS), key="x_kinds")
+    kinds = c2.multiselect(
+        "Kinds of tie",
+        EXPLORE_KINDS,
+        default=[k for k in EXPLORE_KINDS if k in DEFAULT_KINDS],
+        format_func=lambda k: EDGE_LABELS[k][0],
+        key="x_kinds",
+    )
     min_count = c3.number_input("Minimum co-authored works", 1, 1000, 1, key="x_min_count")
     c4, c5, c6 = st.columns([1, 2, 1])
     limit_years = c4.checkbox("Only ties in these years", key="x_limit_years")

@@ -8,6 +8,7 @@ organisations consistent with the query's country; "CAS" is not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["acronym_key", "looks_like_acronym"]
 
@@ -27,6 +28,7 @@ def _acronym_part(part: str) -> bool:
     return upper >= 1 and (upper == len(letters) or upper / len(letters) >= 0.4 or len(letters) <= 4)
 
 
+@lru_cache(maxsize=100_000)
 def looks_like_acronym(text: str) -> bool:
     """Up to four short parts written mostly in capitals ("NUAA", "UrFU", "IFM PAN", "ФИЦ ИУ РАН")."""
     parts = text.split()

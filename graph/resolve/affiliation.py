@@ -9,6 +9,7 @@ adjacent runs of them); this module classifies the rest.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -57,6 +58,7 @@ def spans(n: int) -> list[tuple[int, int]]:
     return out + [(i, i + k) for k in range(min(n, longest), 0, -1) for i in range(n - k + 1)]
 
 
+@lru_cache(maxsize=100_000)
 def country_segment(text: str) -> str | None:
     """ISO-2 code when the segment is a country name (or an upper-case ISO-2 code)."""
     stripped = text.strip()
@@ -67,6 +69,7 @@ def country_segment(text: str) -> str | None:
     return country_code_of(stripped)
 
 
+@lru_cache(maxsize=100_000)
 def near_country(text: str) -> str | None:
     """ISO-2 code of a misspelt country name ("Fnland", "Untied States", "Chia"); 4+ letters only."""
     key = " ".join(raw_words(text))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz.distance import OSA
@@ -261,6 +262,7 @@ def _partial(
                 break
 
 
+@lru_cache(maxsize=100_000)
 def city_key(text: str) -> str:
     """Folded city name without digits (postcodes) for consistency checks."""
     return " ".join(w for w in clean(text).replace("-", " ").split() if not any(ch.isdigit() for ch in w))

@@ -344,14 +344,25 @@ class Resolver:
         return out
 
     def _disambiguate(self, ranked: list[_Hit]) -> list[_Hit]:
+        """Demote the best to ``possible`` when another record *of the same source* matches as well.
+
+        Two ROR records are two organisations; a ROR record and a CORDIS participant (or a list
+        entry, an OpenAlex institution) with the same name are most likely one, not yet linked.
+        """
         if len(ranked) < 2 or ranked[0].value < MATCH:
             return ranked
-        top, second = ranked[0], ranked[1]
-        a, b = self.index.profiles[top.pos], self.index.profiles[second.pos]
-        related = a.id in b.parents or b.id in a.parents
-        if second.value >= top.value - AMBIGUITY_MARGIN and second.span >= top.span and not related:
-            top.value = min(top.value, MATCH - 0.01)
-            top.reasons.append(f"ambiguous: {b.name} ({b.id}) matches about as well ({second.value:.2f})")
+        top = ranked[0]
+        a = self.index.profiles[top.pos]
+        for other in ranked[1:]:
+            if other.value < top.value - AMBIGUITY_MARGIN:
+                break
+            b = self.index.profiles[other.pos]
+            same_source = a.id.split(":", 1)[0] == b.id.split(":", 1)[0]
+            related = a.id in b.parents or b.id in a.parents
+            if same_source and other.span >= top.span and not related:
+                top.value = min(top.value, MATCH - 0.01)
+                top.reasons.append(f"ambiguous: {b.name} ({b.id}) matches about as well ({other.value:.2f})")
+                break
         return ranked
 
     def _candidate(self, hit: _Hit) -> Candidate:

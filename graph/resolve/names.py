@@ -226,11 +226,17 @@ def strip_legal_prefix(text: str) -> str:
 _QUOTES = str.maketrans("", "", "\"'«»“”‘’„")
 
 
+_LEGAL_ANY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _seq in _LEGAL_SEQS:
+    _LEGAL_ANY_FIRST.setdefault(_seq[0], []).append(_seq)
+
+
+@lru_cache(maxsize=100_000)
 def is_legal_form(text: str) -> bool:
     """True when the text is only a legal form ("Co., Ltd.", "JSC", "Corporation")."""
     words = raw_words(text)
     while words:
-        seq = next((q for q in _LEGAL_SEQS if tuple(words[: len(q)]) == q), None)
+        seq = next((q for q in _LEGAL_ANY_FIRST.get(words[0], ()) if tuple(words[: len(q)]) == q), None)
         if seq is None:
             return False
         words = words[len(seq) :]

@@ -211,19 +211,39 @@ def test_analyst_journey_search_explore_export_screen(
     rows = tmp_path / "screened.csv"
     got.value.save_as(rows)
     assert "network_proximity" in rows.read_text(encoding="utf-8").splitlines()[0]
+
+    # the other pages render (read-only here: the store is shared by the module)
+    for n, (link, text) in enumerate(
+        [
+            ("Review links", "Review possible links"),
+            ("Watchlist & alerts", "Watched organisations"),
+            ("Data", "Sources"),
+        ],
+        start=6,
+    ):
+        page.get_by_role("link", name=link).click()
+        _main(page).get_by_text(text).first.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(800)
+        page.screenshot(path=SHOTS / f"{n:02d}-{link.split()[0].lower()}.png")
     page.close()
 
 
 def test_first_paint_of_a_searched_organisation(browser: Any, app_url: str, story: dict[str, Any]) -> None:
-    """Measured and printed (the target, < 2 s on the samples, is checked by bench/app_bench.py)."""
+    """Pick an organisation in the type-ahead; its report's signals show (time printed; bench/app_bench.py
+    measures the < 2 s target over every organisation of the story)."""
     ror = next(ror for ror, h in story["hops"].items() if h["hops"] == 1)
+    name = story["hops"][ror]["name"]
     page = browser.new_page()
     page.goto(app_url, wait_until="domcontentloaded")
-    page.get_by_role("combobox").first.wait_for(timeout=WAIT_MS)
+    box = page.get_by_role("combobox").first
+    box.wait_for(timeout=WAIT_MS)
+    box.fill(name)
+    option = page.get_by_role("option").filter(has_text=f"— ror:{ror}").first
+    option.wait_for(timeout=WAIT_MS)
     t0 = time.perf_counter()
-    page.goto(f"{app_url}/?org=ror:{ror}", wait_until="commit")
-    page.get_by_text("Network proximity").first.wait_for(timeout=WAIT_MS)
-    elapsed = time.perf_counter() - t0
-    print(f"first paint of {story['hops'][ror]['name']}: {elapsed:.2f} s")
-    assert _main(page).get_by_role("heading", name=story["hops"][ror]["name"]).count() == 1
+    option.click()
+    _main(page).get_by_role("heading", name=name).wait_for(timeout=WAIT_MS)
+    _main(page).get_by_text("Network proximity").first.wait_for(timeout=WAIT_MS)
+    print(f"first paint of {name} after picking it: {time.perf_counter() - t0:.2f} s")
+    assert _main(page).get_by_text("Legal restriction").count() >= 1
     page.close()

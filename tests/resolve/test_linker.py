@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.model import EdgeKind
+from graph.model import EdgeKind, Node
 from graph.resolve.judgements import history, judged_policy
 from graph.resolve.linker import SOURCE, effective_links, judge, link, links_for_review, lookup
 from graph.store import GraphStore
@@ -112,3 +112,20 @@ def test_lookup_uses_the_whole_store_and_is_cached_per_version(store: GraphStore
     assert lookup(store, "Harbin Institute of Technology") == found
     store.upsert_nodes([list_entry("7", "Harbin Institute of Technology Shenzhen Campus Robotics Centre")])
     assert lookup(store, "Harbin Institute of Technology")[0].id in (HIT.id, "list:test_list:1")
+
+
+def test_records_of_other_sources_do_not_make_a_name_ambiguous(store: GraphStore) -> None:
+    """Before linking, a CORDIS participant named like a ROR record is not a rival: the ROR record matches."""
+    _load(store)
+    found = lookup(store, "Harbin Engineering University")
+    assert found[0].id == HEU.id and found[0].band == "match"
+    twin = ror_org_like_heu()
+    store.upsert_nodes([twin])
+    rival = lookup(store, "Harbin Engineering University")  # two ROR records: truly ambiguous
+    assert rival[0].band == "possible" and "ambiguous" in rival[0].explanation
+
+
+def ror_org_like_heu() -> Node:
+    from tests.resolve.conftest import ror_org
+
+    return ror_org("0aaaaaa00", "Harbin Engineering University", country="CN", city="Harbin")
