@@ -15,7 +15,7 @@ o = state.cached_overview(key)
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("organisations", f"{o.nodes.get('Organisation', 0):,}")
 c2.metric("edges", f"{sum(o.edges.values()):,}")
-c3.metric("last ingest", (o.last_ingest or "never")[:16].replace("T", " "))
+c3.metric("last ingest", (o.last_ingest or "never")[:10], help=o.last_ingest or "no ingest recorded")
 c4.metric("store version", o.store_version)
 if st.button(
     "Reload data", help="Drop cached results (they also refresh by themselves after an ingest).", key="reload"
