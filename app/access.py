@@ -61,7 +61,8 @@ def _secrets() -> dict[str, Any]:
 
 
 def auth_configured() -> bool:
-    return isinstance(_secrets().get("auth"), dict) or hasattr(_secrets().get("auth"), "keys")
+    """Whether login is configured (an ``[auth]`` table in the secrets)."""
+    return hasattr(_secrets().get("auth"), "keys")
 
 
 def local_user() -> str:

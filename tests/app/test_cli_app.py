@@ -64,3 +64,31 @@ def test_demo_no_serve_loads_and_resolves_the_samples(tmp_path: Path) -> None:
     with EmbeddedStore(db) as store:
         counts = store.counts().as_dict()
     assert counts["edges"]["SAME_AS"] > 88  # identifier links plus the list entries resolved to ROR
+
+
+def test_pages_reach_the_store_only_through_queries_and_app_state() -> None:
+    """Pages import streamlit, app.*, queries.* and graph.resolve (judgements) only: never a backend."""
+    import ast
+
+    from tests.conftest import REPO
+
+    allowed = (
+        "streamlit",
+        "streamlit_cytoscape",
+        "pandas",
+        "app",
+        "queries",
+        "graph.resolve",
+        "__future__",
+        "datetime",
+        "typing",
+        "collections",
+    )
+    for path in sorted((REPO / "app" / "views").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.startswith(allowed), f"{path.name} imports {name}"

@@ -340,35 +340,3 @@ def test_evidence_zip_holds_every_format_with_a_manifest_and_is_reproducible(
     } <= names
     assert {f"{f}/manifest.json" for f in ("graphml", "gexf", "json", "csv")} <= names
     assert manifest["query"]["org_id"] == org and "evidence.graphml" in manifest["files"]
-
-
-# --- the same pages on Neo4j ---------------------------------------------------------------------
-
-
-@pytest.mark.neo4j
-def test_search_and_explore_work_on_neo4j(neo4j_store: Any, story: dict[str, Any]) -> None:
-    import os
-
-    from graph.resolve.linker import link
-    from graph.settings import load_settings
-    from ingest.config import run_config
-
-    run_config(neo4j_store, SAMPLES / "config.toml", load_settings())
-    link(neo4j_store)
-    old = os.environ.get("RSGRAPH_STORE")
-    os.environ["RSGRAPH_STORE"] = neo4j_store.uri
-    try:
-        porto = indirect(story, 2)
-        at = page("search", q=story["hops"][porto]["name"]).run()
-        assert not at.exception
-        assert "Nanjing University of Science and Technology" in set(
-            frame_with(at, "designated entity")["designated entity"]
-        )
-        at = page("explore", org=f"ror:{porto}").run()
-        assert not at.exception
-        assert any(o.startswith("strongest tie to Nanjing") for o in at.selectbox(key="x_path").options)
-    finally:
-        if old is None:
-            os.environ.pop("RSGRAPH_STORE", None)
-        else:
-            os.environ["RSGRAPH_STORE"] = old
