@@ -7,7 +7,10 @@ import streamlit as st
 
 from app import state
 from app.access import require_writer
-from queries.alerts import list_alerts, review_alert, run_alerts
+from graph.settings import load_settings
+from queries.alert_job import run_job
+from queries.alert_lock import RunLocked
+from queries.alerts import list_alerts, review_alert
 from queries.audit import record_action
 from queries.watchlist import WatchError, unwatch, watch, watched
 
@@ -79,10 +82,16 @@ show_all = c1.toggle("Show reviewed alerts too", key="alerts_all")
 if c2.button("Check watched organisations now", key="alerts_run", disabled=not entries):
     who = require_writer("run an alert check")
     if who:
-        with st.spinner("Checking…"):
-            run = run_alerts(store, lists=state.lists_config())
-        record_action(store, user=who, action="alerts_run", target=run.run_id, detail=f"{len(run.raised)} raised")
-        st.success(f"{len(run.raised)} new alert(s); {len(run.baselined)} organisation(s) got their first baseline.")
+        try:
+            with st.spinner("Checking…"):
+                # the same job as `rsgraph alerts run`: the run lock and the configured channels
+                run = run_job(store, load_settings(store=state.store_spec()), lists=state.lists_config())
+        except RunLocked as exc:
+            st.warning(str(exc))
+        else:
+            record_action(store, user=who, action="alerts_run", target=run.run_id, detail=f"{len(run.raised)} raised")
+            baselined = len(run.baselined)
+            st.success(f"{len(run.raised)} new alert(s); {baselined} organisation(s) got their first baseline.")
 
 alerts = list_alerts(store, include_reviewed=show_all)
 if not alerts:
