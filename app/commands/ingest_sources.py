@@ -9,6 +9,7 @@ from collections.abc import Callable
 import click
 
 from app.context import opened_store, store_option
+from graph.resolve.linker import link
 from graph.settings import Settings
 from graph.store import GraphStore
 from ingest.config import WHOLE_SOURCE_ERRORS, SourceSpec, failed_report, run_config
@@ -119,6 +120,8 @@ def ingest_all(config: str, store: str | None) -> None:
             reports = _ingest_all(handle, config, settings)
         except (ValueError, OSError) as exc:
             raise click.ClickException(f"{config}: {exc}") from None
+        linked = link(handle)
+        click.echo(f"resolution: {linked.match} records linked, {linked.possible} possible links for review")
     failed = [r for r in reports if r.failed]
     click.echo(f"{len(reports) - len(failed)} of {len(reports)} sources ingested")
     if failed:
