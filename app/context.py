@@ -27,8 +27,7 @@ def store_option(func: F) -> F:
         default=None,
         metavar="PATH_OR_URI",
         help=(
-            "Store: a file path (embedded) or neo4j://, neo4j+s://, bolt:// URI. "
-            "Default: $RSGRAPH_STORE or rsgraph.db."
+            "Store: a file path (embedded) or neo4j://, neo4j+s://, bolt:// URI. Default: $RSGRAPH_STORE or rsgraph.db."
         ),
     )(func)
 
