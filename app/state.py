@@ -19,7 +19,7 @@ import streamlit as st
 
 from graph.open import open_store
 from graph.resolve.judgements import all_current, fingerprint
-from graph.settings import load_settings
+from graph.settings import Settings, load_settings
 from graph.store import GraphStore
 from ingest.lists_config import ListsConfig, load_lists_config
 from queries.concern import ConcernIndex, concern_index
@@ -61,6 +61,11 @@ _ORG = "org_id"
 def store_spec() -> str:
     """The store this app serves: RSGRAPH_STORE (set by ``rsgraph app``) or the settings default."""
     return os.environ.get(STORE_ENV) or load_settings().store
+
+
+def settings() -> Settings:
+    """The settings this app runs with (alert channels, hops, …), for the store it serves."""
+    return load_settings(store=store_spec())
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,7 +7,6 @@ import streamlit as st
 
 from app import state
 from app.access import require_writer
-from graph.settings import load_settings
 from queries.alert_job import run_job
 from queries.alert_lock import RunLocked
 from queries.alerts import list_alerts, review_alert
@@ -85,7 +84,7 @@ if c2.button("Check watched organisations now", key="alerts_run", disabled=not e
         try:
             with st.spinner("Checking…"):
                 # the same job as `rsgraph alerts run`: the run lock and the configured channels
-                run = run_job(store, load_settings(store=state.store_spec()), lists=state.lists_config())
+                run = run_job(store, state.settings(), lists=state.lists_config())
         except RunLocked as exc:
             st.warning(str(exc))
         else:
