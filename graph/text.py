@@ -12,13 +12,14 @@ import re
 import unicodedata
 from itertools import pairwise
 
-__all__ = ["fold", "name_tokens"]
+__all__ = ["fold", "is_cjk_char", "name_tokens"]
 
 _WORD = re.compile(r"[^\W_]+")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002a6df]")
 
 
-def _is_cjk(ch: str) -> bool:
+def is_cjk_char(ch: str) -> bool:
+    """Whether a character is a CJK ideograph, kana or hangul syllable."""
     cp = ord(ch)
     return (
         0x4E00 <= cp <= 0x9FFF
@@ -56,7 +57,7 @@ def _split_cjk(word: str) -> list[str]:
             rest.clear()
 
     for ch in word:
-        if _is_cjk(ch):
+        if is_cjk_char(ch):
             flush_rest()
             run.append(ch)
         else:

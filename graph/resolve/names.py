@@ -18,7 +18,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
-from graph.text import fold
+from graph.text import fold, is_cjk_char
 
 __all__ = [
     "GENERIC_WORDS",
@@ -149,18 +149,6 @@ for _seq in _LEGAL_SEQS:
     _LEGAL_BY_LAST.setdefault(_seq[-1], []).append(_seq)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _APOSTROPHES = str.maketrans("", "", "'’‘`´ʼ")
-
-
-def is_cjk_char(ch: str) -> bool:
-    cp = ord(ch)
-    return (
-        0x4E00 <= cp <= 0x9FFF
-        or 0x3400 <= cp <= 0x4DBF
-        or 0x20000 <= cp <= 0x2A6DF
-        or 0xF900 <= cp <= 0xFAFF
-        or 0x3040 <= cp <= 0x30FF
-        or 0xAC00 <= cp <= 0xD7AF
-    )
 
 
 @lru_cache(maxsize=200_000)
