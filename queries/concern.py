@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.model import Edge, EdgeKind, Node
+from graph.model import Edge, EdgeKind, Node, searchable_names
 from graph.store import GraphStore, SubgraphQuery
+from graph.text import fold
 from queries.equivalence import CLASS_HOPS, SameAsPolicy, chains_from, same_as_policy
 from queries.lists import AllListsCount, ListsView, list_weight
 
@@ -80,6 +81,8 @@ class ConcernIndex:
     entities: int  # listed entities with an active designation of concern
     version: int  # store version it was built at
     coverage: Mapping[str, ListCoverage] = field(default_factory=dict)
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # every listed entity → its name forms
+    folded: tuple[tuple[str, str], ...] = ()  # (entity, folded name form), for look-alike search
 
     def weight(self, node: str, lists: ListsView) -> float:
         return max((list_weight(lists, h.listing.list_key) for h in self.hits.get(node, ())), default=0.0)
@@ -129,20 +132,22 @@ def concern_index(
     version = store.version()
     listings = _listings(store)
     coverage = _coverage(listings)
+    names = {n.id: tuple(searchable_names(n)) for n in store.get_nodes({x.entity for x in listings}).values()}
+    folded = tuple((e, fold(name)) for e, forms in sorted(names.items()) for name in forms)
     by_entity: dict[str, list[Listing]] = defaultdict(list)
     for listing in listings:
         if listing.active and list_weight(lists, listing.list_key) > 0:
             by_entity[listing.entity].append(listing)
     entities = sorted(by_entity)
     if not entities:
-        return ConcernIndex({}, 0, version, coverage)
+        return ConcernIndex({}, 0, version, coverage, names, folded)
     g = store.subgraph(SubgraphQuery(tuple(entities), hops=CLASS_HOPS, edge_kinds=frozenset({EdgeKind.SAME_AS})))
     hits: dict[str, list[ConcernHit]] = defaultdict(list)
     for entity, chains in chains_from(g, entities, policy).items():
         for member, via in chains.items():
             hits[member].extend(ConcernHit(listing, via) for listing in by_entity[entity])
     ordered = {n: tuple(sorted(h, key=lambda x: (len(x.via), x.listing.designation.id))) for n, h in hits.items()}
-    return ConcernIndex(ordered, len(entities), version, coverage)
+    return ConcernIndex(ordered, len(entities), version, coverage, names, folded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ are read from the cache, which holds all of those. The result is the same.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from graph.store import GraphStore, SubgraphQuery
 from graph.window import overlaps
 from queries.concern import ConcernNeighbourhood
 from queries.paths import EdgeFilter, Links, Paths, add_links, best_paths
-from queries.scoring import Scoring, expansion_cost_limit
+from queries.scoring import Scoring, expansion_cost_limit, tie_bound
 
 __all__ = ["TERMINAL_KINDS", "Expansion", "expand", "latest_retrieval"]
 
@@ -53,6 +54,21 @@ class Expansion:
     pruned: set[str] = field(default_factory=set)
     degrees: dict[str, int] = field(default_factory=dict)
     terminal: set[str] = field(default_factory=set)  # nodes of TERMINAL_KINDS
+    cutoff: float = 0.0  # > 0 when the edge budget ran out: longer ties below it may be missing
+    shallow: dict[str, int] = field(default_factory=dict)  # read from the cache only, at this level
+    steps: int = 0  # the step budget, in halves
+    limit: float = math.inf  # the expansion cost limit
+    scoring: Scoring = field(default_factory=Scoring)
+
+    def final_cutoff(self, found: Paths) -> float:
+        """Once the edge budget ran out: the strongest tie an unexpanded node could still carry.
+
+        ``found`` are the best paths over everything fetched (the ones ties are ranked on).
+        """
+        if not self.cutoff:
+            return 0.0
+        left = _candidates(found, self, self.steps, self.limit)
+        return max([self.cutoff, *(tie_bound(t.cost, self.scoring) for t in left.values())])
 
     @property
     def blocked(self) -> set[str]:
@@ -96,12 +112,16 @@ def _from_cache(
     return part
 
 
-def _is_hub(store: GraphStore, node: str, cap: int | None, state: Expansion) -> bool:
-    if cap is None:
-        return False
+def _degree(store: GraphStore, node: str, state: Expansion) -> int:
     if node not in state.degrees:
         state.degrees[node] = store.degree(node)
-    return state.degrees[node] > cap
+    return state.degrees[node]
+
+
+@dataclass(frozen=True, slots=True)
+class _Todo:
+    level: int  # lowest step level at which a reportable tie can still pass the node
+    cost: float  # its cheapest cost below the budget
 
 
 def expand(
@@ -117,53 +137,68 @@ def expand(
     scoring: Scoring,
     as_of: str | None,
     cache: ConcernNeighbourhood | None = None,
+    max_edges: int | None = None,
 ) -> Expansion:
     """Every node and edge on a path of ≤ ``max_hops`` organisation steps that can carry a reportable tie.
 
     ``as_of`` (ISO date) anchors recency; by default the latest retrieval date
-    among the seeds and their neighbours, so the same store gives the same answer.
+    among the seeds and their neighbours, so the same store gives the same
+    answer. ``max_edges`` bounds the edges read beyond the seeds' own: nodes
+    are expanded strongest first, and if the budget runs out ``cutoff`` says
+    below which strength a tie of two or more edges may be missing.
     """
     first = _fetch(store, seeds, kinds, since)
     as_of = as_of or latest_retrieval(first)
     year = int(as_of[:4])
-    state = Expansion(first, {}, {}, as_of)
+    budget, limit = 2 * max_hops, expansion_cost_limit(min_strength, scoring)
+    state = Expansion(first, {}, {}, as_of, steps=budget, limit=limit, scoring=scoring)
     _absorb(state, first, year, scoring, keep)
     state.expanded.update(seeds)
-    budget, limit = 2 * max_hops, expansion_cost_limit(min_strength, scoring)
-    shallow: dict[str, int] = {}  # expanded from the cache only, at this level
+    shallow = state.shallow
+    spent = 0
     while True:
         found = best_paths(state.links, seeds, budget, blocked=state.blocked)
-        todo = _candidates(found, state, shallow, budget, limit)
-        hubs = {n for n in todo if _is_hub(store, n, degree_cap, state)}
-        state.pruned.update(hubs)
-        frontier = sorted(n for n in todo if n not in hubs)
+        todo = _candidates(found, state, budget, limit)
+        frontier: list[str] = []
+        for n in sorted(todo, key=lambda n: (todo[n].cost, n)):
+            if degree_cap is not None and _degree(store, n, state) > degree_cap:
+                state.pruned.add(n)
+                continue
+            from_cache = cache is not None and todo[n].level >= budget - 2
+            cost = 0 if from_cache else _degree(store, n, state)
+            if max_edges is not None and spent + cost > max_edges:
+                state.cutoff = tie_bound(todo[n].cost, scoring)
+                break
+            frontier.append(n)
+            spent += cost
         if not frontier:
             return state
-        near = [n for n in frontier if todo[n] >= budget - 2] if cache is not None else []
+        near = [n for n in frontier if todo[n].level >= budget - 2] if cache is not None else []
         far = [n for n in frontier if n not in set(near)]
         state.expanded.update(far)
-        shallow.update((n, todo[n]) for n in near)
+        shallow.update((n, todo[n].level) for n in near)
         if far:
             _absorb(state, _fetch(store, far, kinds, since), year, scoring, keep)
         if near and cache is not None:
             _absorb(state, _fetch(store, near, frozenset({EdgeKind.SAME_AS}), since), year, scoring, keep)
             _absorb(state, _from_cache(cache, near, kinds, since), year, scoring, keep)
+        if state.cutoff:
+            return state  # the budget is spent; the final cutoff needs the ranking's paths
 
 
-def _candidates(
-    found: Paths, state: Expansion, shallow: Mapping[str, int], budget: int, limit: float
-) -> dict[str, int]:
-    """Nodes to expand now, with the lowest step level at which a reportable tie can still pass them."""
-    out: dict[str, int] = {}
+def _candidates(found: Paths, state: Expansion, budget: int, limit: float) -> dict[str, _Todo]:
+    """Nodes to expand now: reached within the step budget by a path that can still carry a reportable tie."""
+    out: dict[str, _Todo] = {}
     for n in found.cost:
         if n in state.expanded or n in state.pruned or n in state.terminal:
             continue
         level = found.lowest_level(n, limit)
         if level is None or level >= budget:
             continue
-        if n in shallow and level >= budget - 2:
+        if n in state.shallow and level >= budget - 2:
             continue  # read from the cache already, and still at most one step from the end
-        out[n] = level
+        cost = found.cheapest_below(n, budget)
+        out[n] = _Todo(level, cost if cost is not None else limit)
     return out
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
-from graph.model import EdgeKind, Node, NodeKind
+from graph.model import EdgeKind, Node
 from graph.store import GraphStore, SubgraphQuery
 from graph.text import fold
 from queries.concern import ConcernIndex, ListCoverage
@@ -103,23 +103,19 @@ def _possible_links(store: GraphStore, records: Sequence[str], policy: SameAsPol
     return out
 
 
-def _similar_listed(store: GraphStore, names: Sequence[str], records: set[str], seen: set[str]) -> list[LookAlike]:
-    out: dict[str, LookAlike] = {}
-    for name in names[:3]:
-        for n in store.search(name, kinds=[NodeKind.ORGANISATION], limit=20):
-            if n.id in records or n.id in seen or n.id in out or not n.props.get("listed_entity"):
-                continue
-            score = max(fuzz.token_set_ratio(fold(name), fold(x)) for x in (n.name, *_aliases(n)))
-            if score >= LOOK_ALIKE_SCORE:
-                reason = (
-                    f"listed entity with a similar name (similarity {score:.0f}/100), not linked to this organisation"
-                )
-                out[n.id] = LookAlike(n.id, n.name, reason, None)
-    return sorted(out.values(), key=lambda x: x.id)
-
-
-def _aliases(n: Node) -> list[str]:
-    return [str(a) for a in n.props.get("aliases") or () if a]
+def _similar_listed(names: Sequence[str], concern: ConcernIndex, skip: set[str]) -> list[LookAlike]:
+    """Listed entities not linked to the organisation whose name is close to one of its names."""
+    listed = concern.names
+    choices = [(entity, name) for entity, name in concern.folded if entity not in skip]
+    best: dict[str, float] = {}
+    for name in names[:5]:
+        for _text, score, i in process.extract(
+            fold(name), [c for _e, c in choices], scorer=fuzz.token_set_ratio, score_cutoff=LOOK_ALIKE_SCORE, limit=50
+        ):
+            entity = choices[i][0]
+            best[entity] = max(best.get(entity, 0.0), score)
+    why = "listed entity with a similar name (similarity {:.0f}/100), not linked to this organisation"
+    return [LookAlike(e, listed[e][0], why.format(s), None) for e, s in sorted(best.items())]
 
 
 def limits(
@@ -147,7 +143,7 @@ def limits(
         org.name,
         *(str(x.get("value")) for x in org.props.get("names") or () if isinstance(x, dict) and x.get("value")),
     ]
-    similar = _similar_listed(store, list(dict.fromkeys(names)), set(records), {p.id for p in possible})
+    similar = _similar_listed(list(dict.fromkeys(names)), concern, set(records) | {p.id for p in possible})
     notes = list(search_notes)
     if not coverage:
         notes.append("No list of entities of concern is held in this store: no designation can be found.")

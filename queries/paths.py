@@ -114,6 +114,11 @@ class Paths:
     def best_level(self, node: str) -> int:
         return max(level for level, labels in enumerate(self.levels) if node in labels)
 
+    def cheapest_below(self, node: str, top: int) -> float | None:
+        """The cheapest cost of ``node`` among its labels below level ``top``."""
+        costs = [labels[node][0] for labels in self.levels[:top] if node in labels]
+        return min(costs) if costs else None
+
     def lowest_level(self, node: str, limit: float) -> int | None:
         """The lowest level at which ``node`` is reached at cost ≤ ``limit``."""
         return next((lv for lv, labels in enumerate(self.levels) if node in labels and labels[node][0] <= limit), None)

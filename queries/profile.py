@@ -13,10 +13,20 @@ from graph.store import GraphStore, SubgraphQuery
 from queries.equivalence import equivalents, same_as_policy
 from queries.evidence import Source
 
-__all__ = ["Partner", "Profile", "SharedProject", "YearCount", "collaboration_profile", "profile"]
+__all__ = [
+    "MAX_PROJECTS",
+    "Partner",
+    "Profile",
+    "SharedProject",
+    "YearCount",
+    "collaboration_profile",
+    "profile",
+    "project_participants",
+]
 
 _COLLAB = EdgeKind.COLLABORATED_WITH.value
 _PART = EdgeKind.PARTICIPATED_IN.value
+MAX_PROJECTS = 100  # projects whose participants are read, most recent first
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +53,7 @@ class SharedProject:
     start: str | None
     end: str | None
     role: str
-    participants: int
+    participants: int | None  # None: not counted (only the most recent projects are)
     source: Source
 
 
@@ -56,6 +66,7 @@ class Profile:
     per_year: tuple[YearCount, ...]
     projects: tuple[SharedProject, ...]
     project_partners: tuple[Partner, ...]  # organisations sharing most projects
+    projects_not_counted: int = 0  # projects whose participants were not read (beyond MAX_PROJECTS)
 
 
 def _other(u: str, v: str, seeds: set[str]) -> str:
@@ -85,13 +96,20 @@ def _partners(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[Partn
     return partners, trend, len(works)
 
 
-def _projects(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[SharedProject], list[Partner]]:
+def _projects(
+    g: nx.MultiDiGraph, members: nx.MultiDiGraph, seeds: set[str], top: int
+) -> tuple[list[SharedProject], list[Partner]]:
     projects: list[SharedProject] = []
     shared: Counter[str] = Counter()
     for u, p, d in sorted(g.edges(data=True), key=lambda t: (t[1], t[0])):
         if d["kind"] != _PART or u not in seeds:
             continue
-        others = {x for x, _p, dd in g.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds}
+        counted = p in members
+        others = (
+            {x for x, _p, dd in members.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds}
+            if counted
+            else set()
+        )
         shared.update(others)
         props, prov = g.nodes[p].get("props") or {}, g.nodes[p]["provenance"]
         projects.append(
@@ -102,19 +120,21 @@ def _projects(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[Share
                 d.get("start"),
                 d.get("end"),
                 str((d.get("props") or {}).get("role") or ""),
-                len(others) + 1,
+                len(others) + 1 if counted else None,
                 Source(prov["source"], prov["source_id"], prov["url"], prov["dataset_version"], prov["retrieved_at"]),
             )
         )
     ranked = sorted(shared, key=lambda x: (-shared[x], x))[:top]
-    return projects, [Partner(x, str(g.nodes[x].get("name", x)), shared[x], None, None) for x in ranked]
+    return projects, [Partner(x, str(members.nodes[x].get("name", x)), shared[x], None, None) for x in ranked]
 
 
-def collaboration_profile(g: nx.MultiDiGraph, org_id: str, seeds: Sequence[str], *, top: int = 10) -> Profile:
-    """The profile read from a subgraph holding the seeds' edges and their projects' participants."""
+def collaboration_profile(
+    g: nx.MultiDiGraph, org_id: str, seeds: Sequence[str], participants: nx.MultiDiGraph | None = None, *, top: int = 10
+) -> Profile:
+    """The profile read from the seeds' own edges and (optionally) their projects' participants."""
     members = set(seeds)
     partners, trend, count = _partners(g, members, top)
-    projects, project_partners = _projects(g, members, top)
+    projects, project_partners = _projects(g, participants if participants is not None else g, members, top)
     return Profile(
         org_id,
         count,
@@ -123,6 +143,7 @@ def collaboration_profile(g: nx.MultiDiGraph, org_id: str, seeds: Sequence[str],
         tuple(trend),
         tuple(projects),
         tuple(project_partners),
+        sum(1 for p in projects if p.participants is None),
     )
 
 
@@ -131,21 +152,19 @@ def profile(store: GraphStore, org_id: str, *, since: str | None = None, top: in
     seeds = equivalents(store, org_id, same_as_policy(store)).members
     kinds = frozenset({EdgeKind.COLLABORATED_WITH, EdgeKind.PARTICIPATED_IN})
     g = store.subgraph(SubgraphQuery(seeds, hops=1, edge_kinds=kinds, since=since))
-    add_project_partners(store, g, seeds, since)
-    return collaboration_profile(g, org_id, seeds, top=top)
+    return collaboration_profile(g, org_id, seeds, project_participants(store, g, seeds, since), top=top)
 
 
-def add_project_partners(store: GraphStore, g: nx.MultiDiGraph, seeds: Sequence[str], since: str | None) -> None:
-    """Add every participant of the seeds' projects to ``g`` (in place)."""
-    projects = sorted({p for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in set(seeds)})
-    if not projects:
-        return
-    part = store.subgraph(
-        SubgraphQuery(tuple(projects), hops=1, edge_kinds=frozenset({EdgeKind.PARTICIPATED_IN}), since=since)
-    )
-    for n, data in part.nodes(data=True):
-        if n not in g:
-            g.add_node(n, **data)
-    for u, v, k, data in part.edges(keys=True, data=True):
-        if not g.has_edge(u, v, k):
-            g.add_edge(u, v, key=k, **data)
+def project_participants(
+    store: GraphStore, g: nx.MultiDiGraph, seeds: Sequence[str], since: str | None, *, limit: int = MAX_PROJECTS
+) -> nx.MultiDiGraph:
+    """Every participant of the seeds' ``limit`` most recent projects (the others are not counted)."""
+    own = set(seeds)
+    ends = {
+        p: (d.get("end") or d.get("start") or "") for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in own
+    }
+    recent = sorted(ends, key=lambda p: (ends[p], p), reverse=True)[:limit]
+    if not recent:
+        return nx.MultiDiGraph()
+    kinds = frozenset({EdgeKind.PARTICIPATED_IN})
+    return store.subgraph(SubgraphQuery(tuple(sorted(recent)), hops=1, edge_kinds=kinds, since=since))

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-import networkx as nx
-
 from graph.model import Node
 from graph.store import GraphStore
 from queries.concern import ConcernIndex, ConcernNeighbourhood, concern_index
@@ -24,10 +22,18 @@ from queries.equivalence import SameAsPolicy, same_as_policy
 from queries.evidence import EdgeEvidence, Source, source_of
 from queries.limits import Limits, limits
 from queries.lists import AllListsCount, ListsView
-from queries.profile import Profile, add_project_partners, collaboration_profile
+from queries.profile import Profile, collaboration_profile, project_participants
 from queries.scoring import Scoring
 from queries.signals import Signals, signals
-from queries.ties import DEFAULT_DEGREE_CAP, DEFAULT_MIN_STRENGTH, PathNode, Tie, TieSearch, find_ties
+from queries.ties import (
+    DEFAULT_DEGREE_CAP,
+    DEFAULT_MAX_EDGES,
+    DEFAULT_MIN_STRENGTH,
+    PathNode,
+    Tie,
+    TieSearch,
+    find_ties,
+)
 
 __all__ = [
     "CheckQuery",
@@ -59,6 +65,7 @@ class CheckQuery:
     degree_cap: int | None = DEFAULT_DEGREE_CAP
     min_strength: float = DEFAULT_MIN_STRENGTH
     country: str | None = None  # only narrowed name resolution
+    max_edges: int | None = DEFAULT_MAX_EDGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,7 @@ class TiesSection:
     examined_nodes: int
     examined_edges: int
     as_of: str
+    cutoff: float = 0.0  # > 0: longer ties weaker than this may be missing (edge budget spent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,17 +167,17 @@ def _identity(org: Node, records: list[Node], found: Designations) -> Identity:
     )
 
 
-def _profile_graph(search: TieSearch) -> nx.MultiDiGraph:
-    """A copy of the seeds' own edges (the first fetch of the tie search)."""
-    return nx.MultiDiGraph(search.seed_graph)
-
-
 def _search_notes(search: TieSearch) -> list[str]:
     notes = [
         f"Ties were searched up to {search.max_hops} hops"
         + (f", over edges dated from {search.since} on (undated edges included)" if search.since else "")
         + f"; ties weaker than {search.min_strength:g} are not searched.",
     ]
+    if search.cutoff:
+        notes.append(
+            f"The search read its budget of edges ({search.examined_edges} examined); ties of two or more steps "
+            f"weaker than {search.cutoff:.3f} may be missing."
+        )
     if search.pruned:
         cap = search.degree_cap
         notes.append(
@@ -213,9 +221,9 @@ def due_diligence(
         concern=concern,
         policy=policy,
         cache=cache,
+        max_edges=query.max_edges,
     )
-    g = _profile_graph(search)
-    add_project_partners(store, g, search.seeds, query.since)
+    participants = project_participants(store, search.seed_graph, search.seeds, query.since)
     records = [n for i, n in sorted(store.get_nodes(found.records).items()) if i != org.id]
     return DueDiligenceReport(
         rsgraph_version=rsgraph_version(),
@@ -224,9 +232,15 @@ def due_diligence(
         identity=_identity(org, records, found),
         designations=found,
         ties=TiesSection(
-            search.ties, search.pruned, search.seeds, search.examined_nodes, search.examined_edges, search.as_of
+            search.ties,
+            search.pruned,
+            search.seeds,
+            search.examined_nodes,
+            search.examined_edges,
+            search.as_of,
+            search.cutoff,
         ),
-        profile=collaboration_profile(g, org.id, search.seeds),
+        profile=collaboration_profile(search.seed_graph, org.id, search.seeds, participants),
         signals=signals(found, search.ties, org.name, max_hops=query.hops, scoring=scoring),
         limits=limits(
             store, org, found.records, concern=concern, lists=lists, policy=policy, search_notes=_search_notes(search)

@@ -29,6 +29,7 @@ __all__ = [
     "link_facts",
     "path_strength",
     "proximity_level",
+    "tie_bound",
 ]
 
 # How much one edge of a kind ties two organisations together (1.0 = same body). Edges to a
@@ -151,11 +152,20 @@ def expansion_cost_limit(min_strength: float, scoring: Scoring) -> float:
     """
     if min_strength <= 0.0:
         return math.inf
-    top = max(
+    return math.log(_step_top(scoring) / (scoring.hop_decay * min_strength))
+
+
+def _step_top(scoring: Scoring) -> float:
+    """The largest factor one edge other than SAME_AS can bring: weight × its share of the hop decay."""
+    return max(
         (w * scoring.hop_decay ** (half_steps(k) / 2) for k, w in scoring.kind_weights.items() if half_steps(k)),
         default=1.0,
     )
-    return math.log(top / (scoring.hop_decay * min_strength))
+
+
+def tie_bound(cost: float, scoring: Scoring) -> float:
+    """The strongest tie a path of this cost can still lead to (inverse of :func:`expansion_cost_limit`)."""
+    return math.exp(-cost) * _step_top(scoring) / scoring.hop_decay
 
 
 def proximity_level(strength: float, scoring: Scoring) -> Level:

@@ -1,14 +1,15 @@
 """Indirect ties of an organisation to entities of concern, ranked and explained.
 
-``ties(store, org_id)`` asks the store for the k-hop neighbourhood of the
-organisation and its equivalent records (hierarchy, co-authorship, shared
-projects, funding and effective SAME_AS edges; hubs above ``degree_cap``
-edges are reached but not expanded and are reported), then finds, for every
-designated entity in reach, the strongest path of at most ``max_hops`` edges
-that does not pass through a hub. Strength = list weight × the product over
-steps of (edge-kind weight × log-scaled work count × recency) × hop decay
-(:mod:`queries.scoring`); SAME_AS steps join records of one organisation and
-cost nothing. Every step lists the stored edges behind it.
+``ties(store, org_id)`` grows the neighbourhood of the organisation and its
+equivalent records (hierarchy, co-authorship, shared projects, funding and
+effective SAME_AS edges) through the store (:mod:`queries.expand`; hubs
+above ``degree_cap`` edges are reached but not expanded and are reported),
+then finds, for every designated entity in reach, the strongest path of at
+most ``max_hops`` organisation steps that does not pass through a hub
+(:mod:`queries.paths`). Strength = list weight × the product over edges of
+(kind weight × log-scaled work count × recency) × hop decay per step
+(:mod:`queries.scoring`); SAME_AS links join records of one organisation and
+are no step. Every step lists the stored edges behind it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from queries.scoring import Level, Scoring, path_strength, proximity_level
 
 __all__ = [
     "DEFAULT_DEGREE_CAP",
+    "DEFAULT_MAX_EDGES",
     "DEFAULT_MIN_STRENGTH",
     "MAX_HOPS",
     "TIE_KINDS",
@@ -48,6 +50,7 @@ __all__ = [
 MAX_HOPS = 4
 DEFAULT_DEGREE_CAP = 1000
 DEFAULT_MIN_STRENGTH = 0.01
+DEFAULT_MAX_EDGES = 2_000
 TIE_KINDS = frozenset(EdgeKind) - {EdgeKind.DESIGNATED_ON}
 
 
@@ -105,6 +108,7 @@ class TieSearch:
     examined_nodes: int
     examined_edges: int
     seed_graph: nx.MultiDiGraph = field(compare=False, repr=False)
+    cutoff: float = 0.0  # > 0: the edge budget ran out; longer ties weaker than this may be missing
 
 
 NodeData = Callable[[str], Mapping[str, Any]]
@@ -199,8 +203,9 @@ def _ranked(
     lists: ListsView,
     scoring: Scoring,
     min_strength: float,
+    found: Paths | None = None,
 ) -> tuple[Tie, ...]:
-    found = best_paths(links, seeds, 2 * max_hops, blocked=blocked)
+    found = found or best_paths(links, seeds, 2 * max_hops, blocked=blocked)
     best = _candidates(found, links, set(seeds), concern, lists, scoring)
     kept = (c for c in best.values() if c.hops == 1 or c.strength >= min_strength)
     return tuple(_tie(node_data, links, c, concern, scoring) for c in sorted(kept, key=_Candidate.rank))
@@ -254,12 +259,16 @@ def find_ties(
     concern: ConcernIndex | None = None,
     policy: SameAsPolicy | None = None,
     cache: ConcernNeighbourhood | None = None,
+    max_edges: int | None = DEFAULT_MAX_EDGES,
 ) -> TieSearch:
     """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, seed subgraph).
 
     Every tie of one hop, and every longer tie of strength ≥ ``min_strength``,
     is found with its strongest path; weaker ones are not searched (0
     searches everything). ``cache`` (for batches) changes speed, not results.
+    ``max_edges`` bounds the edges read beyond the organisation's own
+    (strongest paths first); when it runs out, ``cutoff`` tells below which
+    strength longer ties may be missing (None: no bound).
     """
     check_hops(max_hops)
     lists = lists or AllListsCount()
@@ -279,7 +288,9 @@ def find_ties(
         scoring=scoring,
         as_of=as_of,
         cache=cache,
+        max_edges=max_edges,
     )
+    paths = best_paths(grown.links, seeds, 2 * max_hops, blocked=grown.blocked)
     found = _ranked(
         grown.links,
         grown.node,
@@ -290,6 +301,7 @@ def find_ties(
         lists=lists,
         scoring=scoring,
         min_strength=min_strength,
+        found=paths,
     )
     pruned = tuple(_path_node(grown.node, n) for n in sorted(grown.pruned))
     return TieSearch(
@@ -305,6 +317,7 @@ def find_ties(
         len(grown.nodes),
         grown.linked_pairs,
         grown.seed_graph,
+        grown.final_cutoff(paths),
     )
 
 

@@ -15,7 +15,7 @@ from ingest.lists_config import load_lists_config
 from queries.identify import Ambiguous, Candidate, NotFound, WrongKind, identify
 from queries.render import FORMATS, render
 from queries.report import CheckQuery, due_diligence
-from queries.ties import DEFAULT_DEGREE_CAP, DEFAULT_MIN_STRENGTH, MAX_HOPS
+from queries.ties import DEFAULT_DEGREE_CAP, DEFAULT_MAX_EDGES, DEFAULT_MIN_STRENGTH, MAX_HOPS
 
 __all__ = ["check", "resolve_org", "search_options"]
 
@@ -80,6 +80,12 @@ def search_options(func: F) -> F:
                 help="Ties longer than one hop below this strength are not searched (0 = all).",
             ),
             click.option(
+                "--max-edges",
+                default=DEFAULT_MAX_EDGES,
+                show_default=True,
+                help="Edges the tie search may read beyond the organisation's own, strongest first (0 = no bound).",
+            ),
+            click.option(
                 "--lists-config",
                 type=click.Path(dir_okay=False, path_type=Path),
                 help="A lists.toml laid over the shipped one (weights, legal effect).",
@@ -105,6 +111,7 @@ def check(
     since: str | None,
     degree_cap: int,
     min_strength: float,
+    max_edges: int,
     lists_config: Path | None,
     store: str | None,
     fmt: str,
@@ -118,7 +125,7 @@ def check(
     lists = load_lists_config(lists_config)
     with opened_store(store) as (_settings, handle):
         org = resolve_org(handle, name_or_id, country)
-        query = CheckQuery(name_or_id, org.id, hops, since, degree_cap, min_strength, country)
+        query = CheckQuery(name_or_id, org.id, hops, since, degree_cap, min_strength, country, max_edges or None)
         text = render(due_diligence(handle, query, lists=lists), fmt)
     if output is None:
         click.echo(text, nl=False)

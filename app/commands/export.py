@@ -25,6 +25,7 @@ def export(
     since: str | None,
     degree_cap: int,
     min_strength: float,
+    max_edges: int,
     lists_config: Path | None,
     store: str | None,
     fmt: str,
@@ -37,7 +38,7 @@ def export(
     lists = load_lists_config(lists_config)
     with opened_store(store) as (_settings, handle):
         org = resolve_org(handle, name_or_id, country)
-        query = CheckQuery(name_or_id, org.id, hops, since, degree_cap, min_strength, country)
+        query = CheckQuery(name_or_id, org.id, hops, since, degree_cap, min_strength, country, max_edges or None)
         manifest = export_evidence(handle, due_diligence(handle, query, lists=lists), output, fmt)
     for name, digest in manifest.files.items():
         click.echo(f"{output / name}  sha256:{digest}")

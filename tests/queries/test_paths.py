@@ -66,6 +66,12 @@ def test_best_paths_equal_brute_force_over_simple_paths(
         assert math.isclose(sum(links[a][b].cost for a, b in pairs), cost, abs_tol=1e-9)
 
 
+def _direct(tie: Tie) -> bool:
+    """One edge from the organisation's records to the entity's records: read with the seeds, never budgeted."""
+    kinds = [s.kind for s in tie.steps if s.kind != "SAME_AS"]
+    return kinds in (["COLLABORATED_WITH"], ["PARENT_OF"], ["RELATED_TO"], ["SUCCEEDED_BY"])
+
+
 def _key(found: tuple[Tie, ...] | list[Tie]) -> list[tuple[str, float, tuple[str, ...]]]:
     return [(t.target, round(t.strength, 12), tuple(n.id for n in t.nodes)) for t in found]
 
@@ -113,6 +119,23 @@ def test_hop_by_hop_search_equals_one_k_hop_subgraph(
             concern=concern,
             policy=policy,
             cache=use_cache,
+            max_edges=None,
         )
         assert _key(got.ties) == _key(want)
+        assert got.cutoff == 0.0
+    for budget in (0, 3, 8):
+        bounded = find_ties(
+            store,
+            "test:o0",
+            max_hops=hops,
+            since=since,
+            degree_cap=cap,
+            min_strength=floor,
+            as_of="2026-11-01",
+            concern=concern,
+            policy=policy,
+            max_edges=budget,
+        )
+        sure = [t for t in want if t.strength > bounded.cutoff + 1e-12 or _direct(t)]
+        assert set(_key(sure)) <= set(_key(bounded.ties)), bounded.cutoff
     store.close()
