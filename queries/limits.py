@@ -98,7 +98,11 @@ def _possible_links(store: GraphStore, records: Sequence[str], policy: SameAsPol
             continue
         other = v if u in records else u
         band, score = e.props.get("band", "?"), e.props.get("score", "?")
-        reason = f"possible SAME_AS link awaiting review (band {band}, score {score})"
+        decision = getattr(policy, "decision", lambda _a, _b: None)(u, v)
+        if decision == "not_same":
+            reason = f"judged not the same organisation by an analyst (link band {band}, score {score})"
+        else:
+            reason = f"possible SAME_AS link awaiting review (band {band}, score {score})"
         out.append(LookAlike(other, str(g.nodes[other].get("name", other)), reason, e.id))
     return out
 

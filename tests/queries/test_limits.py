@@ -46,3 +46,12 @@ def test_missing_sources_are_named(world: GraphStore) -> None:
     limits = due_diligence(world, CheckQuery("ror:0golf0001", "ror:0golf0001")).limits
     assert limits.missing_sources == ("OpenAlex (co-authorship)", "CORDIS (EU projects)")
     assert any("No OpenAlex (co-authorship) record" in n for n in limits.notes)
+
+
+def test_link_judged_not_same_is_named_as_such(world: GraphStore) -> None:
+    from graph.resolve.judgements import record
+
+    record(world, "list:us_bis_entity_list:99", ALPHA, "not_same", by="analyst", why="a namesake")
+    limits = due_diligence(world, CheckQuery(ALPHA, ALPHA)).limits
+    look = {a.id: a.reason for a in limits.look_alikes}
+    assert look["list:us_bis_entity_list:99"].startswith("judged not the same organisation")
