@@ -3,14 +3,16 @@
 A tie's strength never exceeds the strength of a prefix times the largest
 factor one more edge can bring (:func:`queries.scoring.expansion_cost_limit`).
 So instead of one k-hop request, :func:`expand` grows the neighbourhood
-round by round (one ``SubgraphQuery`` of one hop per round) and expands only
-nodes from which a tie of at least ``min_strength`` is still possible within
-``max_hops`` organisation steps. Every tie of one step, and every longer tie
-at least that strong, then lies wholly inside what was fetched, with its
-strongest path; ``min_strength=0`` fetches every path of the step budget. A
-node other than a seed with more than ``degree_cap`` edges of any kind is a
-hub: reached, never expanded, and listed in ``pruned``. Funders end paths
-but never carry them (:data:`TERMINAL_KINDS`).
+round by round (one ``SubgraphQuery`` of one hop per round), strongest paths
+first, and expands only nodes from which a tie of at least ``min_strength``
+is still possible within ``max_hops`` organisation steps, until
+``max_edges`` edges beyond the seeds' own have been read. Every direct tie,
+and every longer tie stronger than both ``min_strength`` and the ``cutoff``
+left by the edge budget, then lies wholly inside what was fetched, with its
+strongest path; ``min_strength=0, max_edges=None`` fetches every path of the
+step budget. A node other than a seed with more than ``degree_cap`` edges of
+any kind is a hub: reached, never expanded, and listed in ``pruned``.
+Funders end paths but never carry them (:data:`TERMINAL_KINDS`).
 
 With a :class:`~queries.concern.ConcernNeighbourhood` (built once per store
 version; worth it for batches), nodes with at most one organisation step

@@ -222,6 +222,7 @@ def due_diligence(
         policy=policy,
         cache=cache,
         max_edges=query.max_edges,
+        records=(org.id, *(r for r in found.records if r != org.id)),
     )
     participants = project_participants(store, search.seed_graph, search.seeds, query.since)
     records = [n for i, n in sorted(store.get_nodes(found.records).items()) if i != org.id]

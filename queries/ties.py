@@ -50,7 +50,7 @@ __all__ = [
 MAX_HOPS = 4
 DEFAULT_DEGREE_CAP = 1000
 DEFAULT_MIN_STRENGTH = 0.01
-DEFAULT_MAX_EDGES = 2_000
+DEFAULT_MAX_EDGES = 1_000
 TIE_KINDS = frozenset(EdgeKind) - {EdgeKind.DESIGNATED_ON}
 
 
@@ -260,6 +260,7 @@ def find_ties(
     policy: SameAsPolicy | None = None,
     cache: ConcernNeighbourhood | None = None,
     max_edges: int | None = DEFAULT_MAX_EDGES,
+    records: Sequence[str] | None = None,
 ) -> TieSearch:
     """Ties of ``org_id`` with the search that found them (seeds, pruned hubs, seed subgraph).
 
@@ -268,14 +269,15 @@ def find_ties(
     searches everything). ``cache`` (for batches) changes speed, not results.
     ``max_edges`` bounds the edges read beyond the organisation's own
     (strongest paths first); when it runs out, ``cutoff`` tells below which
-    strength longer ties may be missing (None: no bound).
+    strength longer ties may be missing (None: no bound). ``records``: the
+    organisation's equivalent records when the caller has them already.
     """
     check_hops(max_hops)
     lists = lists or AllListsCount()
     scoring = scoring or Scoring()
     policy = policy or same_as_policy(store)
     concern = concern or concern_index(store, lists, policy)
-    seeds = equivalents(store, org_id, policy).members
+    seeds = tuple(records) if records is not None else equivalents(store, org_id, policy).members
     grown = expand(
         store,
         seeds,
