@@ -1,76 +1,50 @@
 """The embedded default store: one SQLite file in WAL mode, zero set-up.
 
 Nodes and edges are keyed by a 64-bit hash of their stable id, so an edge's
-endpoints and adjacency rows are computed without lookups. ``adj`` holds
-each edge twice (once per endpoint) with its kind and date bounds, which is
-all a k-hop expansion reads until it fetches the final records.
+endpoint keys are computed without lookups. Edges sit in insertion order;
+adjacency and degrees come from two covering indexes (see
+:mod:`graph.sqlite_schema`), which :meth:`EmbeddedStore.bulk` drops for a
+large load and rebuilds at its end. Row preparation lives in
+:mod:`graph.embedded_rows`, batch writes in :mod:`graph.embedded_write`,
+the k-hop walk in :mod:`graph.embedded_khop`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graph.errors import RecordRejected, StoreError
-from graph.model import (
-    Edge,
-    EdgeKind,
-    Node,
-    NodeKind,
-    edge_from_facts,
-    hash_text,
-    node_from_facts,
-    searchable_names,
-)
+from graph.embedded_graph import attributed_graph
+from graph.embedded_khop import chunks, degrees, expand
+from graph.embedded_rows import EdgeBatch, NodeBatch, batches, edge_identities, hash64, prepare_edges, prepare_nodes
+from graph.embedded_write import known_keys, write_edges, write_nodes
+from graph.errors import StoreError
+from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
-from graph.sqlite_schema import migrate
+from graph.sqlite_schema import DEFERRABLE, KIND_CODE, ensure_indexes, migrate
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
-from graph.subgraph import to_networkx
+from graph.subgraph import ids_networkx
 from graph.text import name_tokens
-from graph.validate import admit
-from graph.window import lower_bound, overlaps, upper_bound
 
 __all__ = ["EmbeddedStore", "hash64"]
 
-BATCH = 20_000
-_CHUNK = 900  # bound parameters per IN (...) list
-_KIND_CODE = {k: i for i, k in enumerate(EdgeKind)}
-_CODE_KIND = dict(enumerate(EdgeKind))
+_CODE_KIND = {c: k for k, c in KIND_CODE.items()}
+_CODE_NAME = {c: k.value for k, c in KIND_CODE.items()}
+_CACHE = -131072  # SQLite page cache: 128 MiB
+_BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the identity index)
+_BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
+_KEY_MEMO = 2_000_000  # endpoint id -> key memo entries kept per upsert call
 
 
-def hash64(text: str) -> int:
-    """Signed 64-bit key of an id (SQLite INTEGER PRIMARY KEY)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-_EdgeRow = tuple[Edge, str, int, int]  # edge, facts JSON, src key, dst key
-
-
-def _filters(kind: str | None, source: str | None) -> tuple[str, list[str]]:
+def _filters(kind: str | int | None, source: str | None) -> tuple[str, list[Any]]:
     clauses = [c for c, v in (("kind=?", kind), ("source=?", source)) if v is not None]
     args = [v for v in (kind, source) if v is not None]
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), args
@@ -88,11 +62,14 @@ class EmbeddedStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
         self._lock = threading.RLock()
+        self._known: set[int] = set()  # node keys seen stored (nodes are never deleted)
+        self._keys: dict[str, int] = {}  # endpoint id -> key, a memo of hash64
+        self._bulk_depth = 0
         self._conn.execute("PRAGMA busy_timeout=60000")
-        migrate(self._conn, self.path)
+        migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA cache_size=-131072")
+        self._conn.execute(f"PRAGMA cache_size={_CACHE}")
         self._conn.execute("PRAGMA temp_store=MEMORY")
         self._conn.execute("PRAGMA mmap_size=268435456")
 
@@ -114,71 +91,56 @@ class EmbeddedStore:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 
-    def _existing(self, table: str, key: str, keys: Sequence[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        for part in _chunks(keys):
-            marks = ",".join("?" * len(part))
-            found.update(self._conn.execute(f"SELECT {key}, hash FROM {table} WHERE {key} IN ({marks})", part))
-        return found
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A large load: secondary indexes are dropped now and rebuilt (sorted) on exit.
+
+        Reads inside stay correct, only slower. If the process dies inside,
+        the next open rebuilds the missing indexes.
+        """
+        with self._lock:
+            if self._bulk_depth == 0:
+                self._conn.execute("BEGIN IMMEDIATE")
+                for name, _ddl in DEFERRABLE:
+                    self._conn.execute(f"DROP INDEX IF EXISTS {name}")
+                self._conn.execute("COMMIT")
+                self._conn.execute(f"PRAGMA cache_size={_BULK_CACHE}")
+                self._conn.execute(f"PRAGMA wal_autocheckpoint={_BULK_CHECKPOINT}")
+            self._bulk_depth += 1
+            try:
+                yield
+            finally:
+                self._bulk_depth -= 1
+                if self._bulk_depth == 0:
+                    self._rollback()
+                    ensure_indexes(self._conn)
+                    self._conn.execute(f"PRAGMA cache_size={_CACHE}")
+                    self._conn.execute("PRAGMA wal_autocheckpoint=1000")
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- nodes --------------------------------------------------------------
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         total = UpsertResult(version=self.version())
         with self._lock:
-            for batch in _batches(nodes):
-                total = total + self._upsert_node_batch(batch)
+            for batch in batches(nodes):
+                total = total + self._write(prepare_nodes(batch))
         return total
 
-    def _upsert_node_batch(self, batch: list[Node]) -> UpsertResult:
-        rejected: list[RecordRejected] = []
-        latest: dict[int, tuple[Node, str]] = {}
-        for node in batch:
-            verdict = admit(node)
-            if isinstance(verdict, RecordRejected):
-                rejected.append(verdict)
-            else:
-                latest[hash64(node.id)] = (node, verdict)
+    def _write(self, batch: NodeBatch | EdgeBatch) -> UpsertResult:
         try:
             version = self._begin()
-            existing = self._existing("nodes", "nid", list(latest))
-            changed = [(nid, n, f) for nid, (n, f) in latest.items() if existing.get(nid) != hash_text(f)]
-            self._conn.executemany(
-                "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, hash, version) "
-                "VALUES(?,?,?,?,?,?,?,?,?) "
-                "ON CONFLICT(nid) DO UPDATE SET kind=excluded.kind, name=excluded.name, source=excluded.source, "
-                "data=excluded.data, retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
-                [
-                    (
-                        nid,
-                        n.id,
-                        n.kind.value,
-                        n.name,
-                        n.provenance.source,
-                        f,
-                        n.provenance.retrieved_at,
-                        hash_text(f),
-                        version,
-                    )
-                    for nid, n, f in changed
-                ],
-            )
-            renamed = [nid for nid, _n, _h in changed if nid in existing]
-            for part in _chunks(renamed):
-                self._conn.execute(f"DELETE FROM tokens WHERE nid IN ({','.join('?' * len(part))})", part)
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO tokens(tok, nid) VALUES(?, ?)",
-                [
-                    (tok, nid)
-                    for nid, n, _h in changed
-                    for tok in {t for s in searchable_names(n) for t in name_tokens(s)}
-                ],
-            )
-            self._commit(version, bool(changed))
+            if isinstance(batch, NodeBatch):
+                written = write_nodes(self._conn, batch, version)
+                self._known.update(batch.rows)
+            else:
+                written = write_edges(self._conn, batch, self._known, version)
+            self._commit(version, written > 0)
         except BaseException:
             self._rollback()
             raise
-        return UpsertResult(len(changed), len(latest) - len(changed), tuple(rejected), self.version())
+        admitted = len(batch.rows)
+        return UpsertResult(written, admitted - written, tuple(batch.rejected), self.version())
 
     def get_node(self, node_id: str) -> Node | None:
         return self.get_nodes([node_id]).get(node_id)
@@ -190,132 +152,60 @@ class EmbeddedStore:
     def _nodes_by_nid(self, nids: Sequence[int]) -> list[Node]:
         out: list[Node] = []
         with self._lock:
-            for part in _chunks(nids):
+            for part in chunks(nids):
                 marks = ",".join("?" * len(part))
                 rows = self._conn.execute(f"SELECT data, retrieved_at FROM nodes WHERE nid IN ({marks})", part)
                 out.extend(node_from_facts(*row) for row in rows)
         return out
 
     def degree(self, node_id: str) -> int:
+        key = hash64(node_id)
         with self._lock:
-            row = self._conn.execute("SELECT degree FROM nodes WHERE nid=?", (hash64(node_id),)).fetchone()
-        return int(row[0]) if row else 0
+            return degrees(self._conn, [key])[key]
 
     # -- edges --------------------------------------------------------------
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         total = UpsertResult(version=self.version())
         with self._lock:
-            for batch in _batches(edges):
-                total = total + self._upsert_edge_batch(batch)
+            for batch in batches(edges):
+                if len(self._keys) > _KEY_MEMO:
+                    self._keys.clear()
+                total = total + self._write(prepare_edges(batch, self._keys))
         return total
 
-    def _upsert_edge_batch(self, batch: list[Edge]) -> UpsertResult:
-        rejected: list[RecordRejected] = []
-        latest: dict[int, _EdgeRow] = {}
-        nid: dict[str, int] = {}
-        for edge in batch:
-            verdict = admit(edge)
-            if isinstance(verdict, RecordRejected):
-                rejected.append(verdict)
-                continue
-            src = nid.get(edge.src) or nid.setdefault(edge.src, hash64(edge.src))
-            dst = nid.get(edge.dst) or nid.setdefault(edge.dst, hash64(edge.dst))
-            latest[hash64(edge.id)] = (edge, verdict, src, dst)
-        try:
-            version = self._begin()
-            known = self._existing("nodes", "nid", list(set(nid.values())))
-            for eid, (e, _h, src, dst) in list(latest.items()):
-                missing = [(end, f) for end, key, f in ((e.src, src, "src"), (e.dst, dst, "dst")) if key not in known]
-                if missing:
-                    rejected.append(
-                        RecordRejected(e.provenance.source, e.id, missing[0][1], f"unknown node {missing[0][0]!r}")
-                    )
-                    del latest[eid]
-            existing = self._existing("edges", "eid", list(latest))
-            changed = [(eid, row) for eid, row in latest.items() if existing.get(eid) != hash_text(row[1])]
-            self._write_edges(changed, existing, version)
-            self._commit(version, bool(changed))
-        except BaseException:
-            self._rollback()
-            raise
-        return UpsertResult(len(changed), len(latest) - len(changed), tuple(rejected), self.version())
-
-    def _write_edges(self, changed: list[tuple[int, _EdgeRow]], existing: Mapping[int, str], version: int) -> None:
-        rows = []
-        adj = []
-        degree: Counter[int] = Counter()
-        for eid, (e, facts, src, dst) in changed:
-            rows.append(
-                (
-                    eid,
-                    e.kind.value,
-                    src,
-                    dst,
-                    e.provenance.source,
-                    facts,
-                    e.provenance.retrieved_at,
-                    hash_text(facts),
-                    version,
-                )
-            )
-            lo, hi, code = lower_bound(e.start), upper_bound(e.end), _KIND_CODE[e.kind]
-            adj.append((src, eid, dst, code, lo, hi))
-            adj.append((dst, eid, src, code, lo, hi))
-            if eid not in existing:
-                degree[src] += 1
-                degree[dst] += 1
-        rows.sort()
-        adj.sort()
-        self._conn.executemany(
-            "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) "
-            "VALUES(?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT(eid) DO UPDATE SET source=excluded.source, data=excluded.data, "
-            "retrieved_at=excluded.retrieved_at, hash=excluded.hash, version=excluded.version",
-            rows,
-        )
-        self._conn.executemany("INSERT OR REPLACE INTO adj(nid, eid, other, kind, lo, hi) VALUES(?,?,?,?,?,?)", adj)
-        self._conn.executemany(
-            "UPDATE nodes SET degree = degree + ? WHERE nid = ?", [(d, n) for n, d in degree.items()]
-        )
-
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
-        keys = [hash64(i) for i in dict.fromkeys(edge_ids)]
-        removed = 0
+        idents = [ident for i in dict.fromkeys(edge_ids) for ident in edge_identities(i)]
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
-                for part in _chunks(keys):
-                    marks = ",".join("?" * len(part))
-                    rows = self._conn.execute(
-                        f"SELECT eid, src, dst FROM edges WHERE eid IN ({marks})", part
-                    ).fetchall()
-                    for eid, src, dst in rows:
-                        self._conn.execute("DELETE FROM adj WHERE nid IN (?, ?) AND eid = ?", (src, dst, eid))
-                        self._conn.execute("UPDATE nodes SET degree = degree - 1 WHERE nid IN (?, ?)", (src, dst))
-                    self._conn.execute(f"DELETE FROM edges WHERE eid IN ({marks})", part)
-                    removed += len(rows)
+                before = self._conn.total_changes
+                self._conn.executemany("DELETE FROM edges WHERE src=? AND kind=? AND dst=? AND ekey=?", idents)
+                removed = self._conn.total_changes - before
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._rollback()
                 raise
         return removed
 
-    def _edges_by_eid(self, eids: Sequence[int]) -> list[Edge]:
+    def _edges_by_rowid(self, rowids: Sequence[int]) -> list[Edge]:
         out: list[Edge] = []
         with self._lock:
-            for part in _chunks(eids):
+            for part in chunks(rowids):
                 marks = ",".join("?" * len(part))
-                rows = self._conn.execute(f"SELECT data, retrieved_at FROM edges WHERE eid IN ({marks})", part)
+                rows = self._conn.execute(f"SELECT data, retrieved_at FROM edges WHERE rowid IN ({marks})", part)
                 out.extend(edge_from_facts(*row) for row in rows)
         return out
 
     def edges_of(self, node_id: str, *, kinds: Iterable[EdgeKind] | None = None) -> list[Edge]:
-        codes = None if kinds is None else {_KIND_CODE[EdgeKind(k)] for k in kinds}
+        codes = None if kinds is None else {KIND_CODE[EdgeKind(k)] for k in kinds}
+        key = hash64(node_id)
         with self._lock:
-            rows = self._conn.execute("SELECT eid, kind FROM adj WHERE nid=?", (hash64(node_id),)).fetchall()
-        eids = [eid for eid, code in rows if codes is None or code in codes]
-        return sorted(self._edges_by_eid(eids), key=lambda e: e.id)
+            rows = self._conn.execute(
+                "SELECT rowid, kind FROM edges WHERE src=? UNION SELECT rowid, kind FROM edges WHERE dst=?", (key, key)
+            ).fetchall()
+        rowids = [r for r, code in rows if codes is None or code in codes]
+        return sorted(self._edges_by_rowid(rowids), key=lambda e: e.id)
 
     # -- search -------------------------------------------------------------
 
@@ -341,7 +231,7 @@ class EmbeddedStore:
 
     def _holders(self, tok: str, candidates: list[str]) -> list[str]:
         out: list[str] = []
-        for part in _chunks(candidates):
+        for part in chunks(candidates):
             marks = ",".join("?" * len(part))
             rows = self._conn.execute(f"SELECT nid FROM tokens WHERE tok=? AND nid IN ({marks})", (tok, *part))
             out.extend(str(r[0]) for r in rows)
@@ -350,54 +240,43 @@ class EmbeddedStore:
     # -- k-hop --------------------------------------------------------------
 
     def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
-        codes = None if query.edge_kinds is None else {_KIND_CODE[k] for k in query.edge_kinds}
-        seed_keys = {hash64(s): s for s in query.seeds}
+        codes = None if query.edge_kinds is None else {KIND_CODE[EdgeKind(k)] for k in query.edge_kinds}
+        seed_keys = list(dict.fromkeys(hash64(s) for s in query.seeds))
         with self._lock:
-            present = self._existing("nodes", "nid", list(seed_keys))
-            distance = {nid: 0 for nid in present}
-            frontier = list(present)
-            kept: set[int] = set()
-            pruned: list[int] = []
-            for hop in range(query.hops):
-                expand = self._expandable(frontier, seed_keys, query.degree_cap, pruned)
-                nxt: list[int] = []
-                for part in _chunks(expand, 5000):
-                    marks = ",".join("?" * len(part))
-                    sql = f"SELECT eid, other, kind, lo, hi FROM adj WHERE nid IN ({marks})"
-                    for eid, other, code, lo, hi in self._conn.execute(sql, part):
-                        if codes is not None and code not in codes:
-                            continue
-                        if (query.since or query.until) and not overlaps(lo, hi, query.since, query.until):
-                            continue
-                        kept.add(eid)
-                        if other not in distance:
-                            distance[other] = hop + 1
-                            nxt.append(other)
-                frontier = nxt
-        nodes = self._nodes_by_nid(list(distance))
-        ids = {hash64(n.id): n.id for n in nodes}
-        return to_networkx(
-            nodes,
-            self._edges_by_eid(list(kept)),
-            query=query,
-            distance={ids[k]: d for k, d in distance.items()},
-            pruned=[ids[k] for k in pruned],
-        )
+            known_keys(self._conn, set(seed_keys), self._known)
+            found = expand(self._conn, [k for k in seed_keys if k in self._known], query, codes)
+            if not query.attributes:
+                return self._ids_graph(query, found.distance, found.edges, found.pruned)
+            node_rows = self._rows("SELECT nid, data, retrieved_at FROM nodes WHERE nid", list(found.distance))
+            edge_rows = self._rows("SELECT data, retrieved_at FROM edges WHERE rowid", list(found.edges))
+        return attributed_graph(node_rows, edge_rows, query=query, distance=found.distance, pruned=found.pruned)
 
-    def _expandable(
-        self, frontier: list[int], seeds: Mapping[int, str], cap: int | None, pruned: list[int]
-    ) -> list[int]:
-        if cap is None:
-            return frontier
-        out: list[int] = []
-        for part in _chunks(frontier, 5000):
-            marks = ",".join("?" * len(part))
-            for nid, deg in self._conn.execute(f"SELECT nid, degree FROM nodes WHERE nid IN ({marks})", part):
-                if nid in seeds or deg <= cap:
-                    out.append(nid)
-                else:
-                    pruned.append(nid)
+    def _rows(self, select: str, keys: Sequence[int]) -> list[tuple[Any, ...]]:
+        """Rows of ``{select} IN (keys)``, in chunks; call with the lock held."""
+        out: list[tuple[Any, ...]] = []
+        for part in chunks(keys):
+            out.extend(self._conn.execute(f"{select} IN ({','.join('?' * len(part))})", part))
         return out
+
+    def _ids_graph(
+        self,
+        query: SubgraphQuery,
+        distance: dict[int, int],
+        edges: Mapping[int, tuple[int, int, int, str]],
+        pruned: list[int],
+    ) -> nx.MultiDiGraph:
+        rows = self._rows("SELECT nid, id, kind FROM nodes WHERE nid", list(distance))
+        names = {nid: (node_id, kind) for nid, node_id, kind in rows}
+        refs = []
+        for s, d, code, key in edges.values():
+            src, dst, kind = names[s][0], names[d][0], _CODE_NAME[code]
+            refs.append((src, dst, f"{kind}|{src}|{dst}|{key}", kind))
+        return ids_networkx(
+            {names[k][0]: (names[k][1], d) for k, d in distance.items()},
+            refs,
+            query=query,
+            pruned=[names[k][0] for k in pruned],
+        )
 
     # -- versions, counts, iteration --------------------------------------
 
@@ -422,7 +301,8 @@ class EmbeddedStore:
     def counts(self) -> Counts:
         with self._lock:
             nodes = dict(self._conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind").fetchall())
-            edges = dict(self._conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall())
+            rows = self._conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall()
+        edges = {_CODE_KIND[code].value: n for code, n in rows}
         return Counts(nodes=nodes, edges=edges)
 
     def iter_nodes(self, *, kind: NodeKind | None = None, source: str | None = None) -> Iterator[Node]:
@@ -432,8 +312,8 @@ class EmbeddedStore:
 
     def iter_edges(self, *, kind: EdgeKind | None = None, source: str | None = None) -> Iterator[Edge]:
         """Streams edges in a fixed (storage) order, without sorting in memory."""
-        where, args = _filters(None if kind is None else EdgeKind(kind).value, source)
-        sql = f"SELECT data, retrieved_at FROM edges {where} ORDER BY eid"
+        where, args = _filters(None if kind is None else KIND_CODE[EdgeKind(kind)], source)
+        sql = f"SELECT data, retrieved_at FROM edges {where} ORDER BY rowid"
         yield from (edge_from_facts(*row) for row in self._iter_rows(sql, args))
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from graph.canonical import canonical_json
+
 __all__ = [
     "ID_PREFIXES",
     "LEGAL_EFFECTS",
@@ -216,7 +218,7 @@ def facts_json(record: Node | Edge) -> str:
 
     Raises TypeError/ValueError when props are not JSON-serialisable.
     """
-    return json.dumps(_facts(record), sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return canonical_json(_facts(record))
 
 
 def hash_text(text: str) -> str:

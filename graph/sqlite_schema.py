@@ -1,14 +1,37 @@
-"""Schema of the embedded store, versioned, with forward-only migrations."""
+"""Schema of the embedded store, versioned, with forward-only migrations.
+
+Version 2 keeps edges in insertion order (a sequential rowid). An edge's
+identity, (src, kind, dst, key), is the UNIQUE covering index ``edges_out``;
+with ``edges_in (dst, kind, src, ekey)`` it serves adjacency, so a
+breadth-first expansion and a degree count read only those two indexes.
+The secondary indexes in :data:`DEFERRABLE` may be dropped for a bulk
+load and are rebuilt (sorted, fast) afterwards; opening a store always
+recreates any that are missing, so a load killed halfway leaves a slower
+store, never a wrong one.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 
 from graph.errors import SchemaVersionError, StoreError
+from graph.model import EdgeKind
 
-__all__ = ["SCHEMA_VERSION", "migrate"]
+__all__ = ["DEFERRABLE", "KIND_CODE", "SCHEMA_VERSION", "V1", "ensure_indexes", "migrate"]
 
-_V1 = """
+# Stable storage codes of edge kinds (never renumber; append new kinds).
+KIND_CODE: dict[EdgeKind, int] = {
+    EdgeKind.PARENT_OF: 0,
+    EdgeKind.RELATED_TO: 1,
+    EdgeKind.SUCCEEDED_BY: 2,
+    EdgeKind.COLLABORATED_WITH: 3,
+    EdgeKind.PARTICIPATED_IN: 4,
+    EdgeKind.FUNDED_BY: 5,
+    EdgeKind.DESIGNATED_ON: 6,
+    EdgeKind.SAME_AS: 7,
+}
+
+V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS nodes (
     nid INTEGER PRIMARY KEY,          -- 64-bit hash of id
@@ -60,8 +83,58 @@ CREATE TABLE IF NOT EXISTS docs (
 ) WITHOUT ROWID;
 """
 
+
+def _lower(expr: str) -> str:
+    """SQL twin of graph.window.lower_bound for validated dates."""
+    return f"CASE length({expr}) WHEN 4 THEN {expr}||'-01-01' WHEN 7 THEN {expr}||'-01' ELSE {expr} END"
+
+
+def _upper(expr: str) -> str:
+    """SQL twin of graph.window.upper_bound for validated dates."""
+    return f"CASE length({expr}) WHEN 4 THEN {expr}||'-12-31' WHEN 7 THEN {expr}||'-31' ELSE {expr} END"
+
+
+_KIND_CASE = "CASE kind " + " ".join(f"WHEN '{k.value}' THEN {c}" for k, c in KIND_CODE.items()) + " END"
+
+_V2 = f"""
+CREATE TABLE edges_v2 (
+    rid INTEGER PRIMARY KEY,          -- insertion order
+    src INTEGER NOT NULL,             -- node keys (64-bit hash of id)
+    kind INTEGER NOT NULL,            -- sqlite_schema.KIND_CODE
+    dst INTEGER NOT NULL,
+    ekey TEXT NOT NULL,               -- Edge.key (src, kind, dst, ekey: the identity)
+    lo TEXT,                          -- full-date bounds of start/end
+    hi TEXT,
+    source TEXT NOT NULL,
+    data TEXT NOT NULL,               -- graph.model.facts_json
+    retrieved_at TEXT NOT NULL,
+    version INTEGER NOT NULL
+);
+INSERT INTO edges_v2(src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version)
+    SELECT src, {_KIND_CASE}, dst, coalesce(json_extract(data, '$[3]'), ''),
+           {_lower("json_extract(data, '$[4]')")}, {_upper("json_extract(data, '$[5]')")},
+           source, data, retrieved_at, version
+    FROM edges ORDER BY src, kind, dst;
+DROP TABLE edges;
+DROP TABLE adj;
+ALTER TABLE edges_v2 RENAME TO edges;
+CREATE UNIQUE INDEX edges_out ON edges(src, kind, dst, ekey);
+CREATE INDEX edges_version ON edges(version);
+ALTER TABLE nodes DROP COLUMN degree;
+ALTER TABLE nodes DROP COLUMN hash;
+"""
+
+# Secondary indexes a bulk load may drop; (name, DDL). edges_out is the
+# edges' identity (the upsert conflict target) and always stays.
+DEFERRABLE: tuple[tuple[str, str], ...] = (
+    ("edges_in", "CREATE INDEX IF NOT EXISTS edges_in ON edges(dst, kind, src, ekey)"),
+    ("edges_kind", "CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind)"),
+    ("nodes_kind", "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind)"),
+    ("nodes_source", "CREATE INDEX IF NOT EXISTS nodes_source ON nodes(source)"),
+)
+
 # Index i holds the script that takes the schema from version i to i + 1.
-_MIGRATIONS: tuple[str, ...] = (_V1,)
+_MIGRATIONS: tuple[str, ...] = (V1, _V2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -71,6 +144,26 @@ def _stored_version(conn: sqlite3.Connection) -> int:
         return 0
     row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
     return int(row[0]) if row else 0
+
+
+def _missing_indexes(conn: sqlite3.Connection) -> list[str]:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    return [ddl for name, ddl in DEFERRABLE if name not in present]
+
+
+def ensure_indexes(conn: sqlite3.Connection) -> int:
+    """Create every deferrable index that is missing (after a bulk load or a crash in one)."""
+    missing = _missing_indexes(conn)
+    if missing:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for ddl in missing:
+                conn.execute(ddl)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return len(missing)
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
@@ -99,3 +192,4 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    ensure_indexes(conn)

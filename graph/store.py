@@ -10,6 +10,7 @@ semantics are pinned by :func:`graph.subgraph.reference_subgraph`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -65,7 +66,10 @@ class SubgraphQuery:
     than a seed whose degree (all its edges, any kind) exceeds ``degree_cap``
     is included but not expanded, and reported in ``graph.graph["pruned"]``.
     The result holds every reached node and every passing edge with at
-    least one expanded endpoint.
+    least one expanded endpoint. With ``attributes=False`` the graph has the
+    same nodes and edges (same ids and keys) but nodes carry only ``kind``
+    and ``distance`` and edges only ``kind``: cheaper when only the shape
+    matters.
     """
 
     seeds: tuple[str, ...]
@@ -74,11 +78,19 @@ class SubgraphQuery:
     since: str | None = None
     until: str | None = None
     degree_cap: int | None = None
+    attributes: bool = True
 
 
 @runtime_checkable
 class GraphStore(Protocol):
     """What rsgraph asks of a store; see tests/contract for the behaviour."""
+
+    def bulk(self) -> AbstractContextManager[None]:
+        """A large load: the store may defer index upkeep until the block ends.
+
+        Results inside and after are the same as without it; reads inside may be slower.
+        """
+        ...
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult: ...
 

@@ -7,15 +7,31 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from graph.embedded import EmbeddedStore
+from bench.generate import GraphSpec, generate_edges, generate_nodes, org_id
+from graph.embedded import EmbeddedStore, hash64
 from graph.errors import SchemaVersionError, StoreError
-from graph.sqlite_schema import SCHEMA_VERSION
+from graph.model import Edge, EdgeKind, Node, facts_json, hash_text, searchable_names
+from graph.sqlite_schema import DEFERRABLE, SCHEMA_VERSION, V1
+from graph.store import SubgraphQuery
+from graph.subgraph import reference_subgraph
+from graph.text import name_tokens
+from graph.window import lower_bound, upper_bound
 from tests.conftest import REPO
-from tests.factories import org
+from tests.contract.test_store_contract import assert_same_graph, load, small_world
+from tests.factories import edge, org
+
+QUERIES = [
+    SubgraphQuery(("test:o1",), hops=1),
+    SubgraphQuery(("test:o1",), hops=3),
+    SubgraphQuery(("test:o0", "test:p|1"), hops=2, since="2021", until="2022"),
+    SubgraphQuery(("test:o2",), hops=3, degree_cap=2, edge_kinds=frozenset({EdgeKind.COLLABORATED_WITH})),
+    SubgraphQuery(("test:o1",), hops=2, until="2020-06", attributes=False),
+]
 
 WRITER = """
 import sys
@@ -89,3 +105,146 @@ def test_kill_9_during_large_upsert_then_rerun_equals_clean_run(tmp_path: Path) 
         sample = [f"bench:o{i}" for i in range(0, orgs, 997)]
         assert [a.degree(s) for s in sample] == [b.degree(s) for s in sample]
         assert [e.id for e in a.edges_of("bench:o0")] == [e.id for e in b.edges_of("bench:o0")]
+
+
+def _write_v1_store(path: Path, nodes: list[Node], edges: list[Edge]) -> None:
+    """A store file exactly as schema version 1 wrote it (nodes at version 1, edges at 2)."""
+    conn = sqlite3.connect(path)
+    conn.executescript(V1)
+    degree = Counter(end for e in edges for end in (e.src, e.dst))
+    for n in nodes:
+        facts = facts_json(n)
+        conn.execute(
+            "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, hash, version, degree) "
+            "VALUES(?,?,?,?,?,?,?,?,1,?)",
+            (
+                hash64(n.id),
+                n.id,
+                n.kind.value,
+                n.name,
+                n.provenance.source,
+                facts,
+                n.provenance.retrieved_at,
+                hash_text(facts),
+                degree[n.id],
+            ),
+        )
+        tokens = {t for s in searchable_names(n) for t in name_tokens(s)}
+        conn.executemany("INSERT INTO tokens(tok, nid) VALUES(?,?)", [(t, hash64(n.id)) for t in tokens])
+    for code, e in ((list(EdgeKind).index(e.kind), e) for e in edges):
+        facts, eid, src, dst = facts_json(e), hash64(e.id), hash64(e.src), hash64(e.dst)
+        conn.execute(
+            "INSERT INTO edges(eid, kind, src, dst, source, data, retrieved_at, hash, version) "
+            "VALUES(?,?,?,?,?,?,?,?,2)",
+            (eid, e.kind.value, src, dst, e.provenance.source, facts, e.provenance.retrieved_at, hash_text(facts)),
+        )
+        lo, hi = lower_bound(e.start), upper_bound(e.end)
+        conn.executemany(
+            "INSERT INTO adj(nid, eid, other, kind, lo, hi) VALUES(?,?,?,?,?,?)",
+            [(src, eid, dst, code, lo, hi), (dst, eid, src, code, lo, hi)],
+        )
+    conn.executemany("INSERT INTO meta(key, value) VALUES(?,?)", [("schema_version", "1"), ("version", "2")])
+    conn.commit()
+    conn.close()
+
+
+def test_a_version_1_file_is_migrated_and_answers_like_a_fresh_store(tmp_path: Path) -> None:
+    nodes, edges = small_world()
+    nodes.append(org("test:p|1", "Pipe | Org"))  # '|' inside ids: edge ids stay resolvable
+    edges.append(edge(EdgeKind.RELATED_TO, "test:p|1", "test:o1", key="a|b", start="2020-02", end="2021"))
+    old = tmp_path / "v1.db"
+    _write_v1_store(old, nodes, edges)
+    with EmbeddedStore(old) as store, EmbeddedStore(tmp_path / "fresh.db") as fresh:
+        load(fresh, nodes, edges)
+        conn = sqlite3.connect(old)
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name='adj'").fetchone() == (0,)
+        conn.close()
+        assert list(store.iter_nodes()) == list(fresh.iter_nodes()) == sorted(nodes, key=lambda n: n.id)
+        assert sorted(store.iter_edges(), key=lambda e: e.id) == sorted(edges, key=lambda e: e.id)
+        assert [(c.version, c.record) for c in store.changes_since(0)] == [
+            *((1, n) for n in sorted(nodes, key=lambda n: n.id)),
+            *((2, e) for e in sorted(edges, key=lambda e: e.id)),
+        ]
+        for q in QUERIES:
+            assert_same_graph(store.subgraph(q), reference_subgraph(nodes, edges, q))
+        assert [store.degree(n.id) for n in nodes] == [fresh.degree(n.id) for n in nodes]
+        assert store.search("pipe org")[0].id == "test:p|1"
+        assert store.counts() == fresh.counts()
+        again = store.upsert_edges(edges)
+        assert (again.written, again.unchanged, store.version()) == (0, len(edges), 2)
+        assert store.remove_edges([edges[-1].id, edges[0].id]) == 2
+        assert store.degree("test:p|1") == 0
+
+
+def _bulk_writer(path: Path) -> subprocess.Popen[str]:
+    script = """
+import sys, time
+from bench.generate import GraphSpec, generate_edges, generate_nodes
+from graph.embedded import EmbeddedStore
+store = EmbeddedStore(sys.argv[1])
+spec = GraphSpec(3000, 20000)
+with store.bulk():
+    store.upsert_nodes(generate_nodes(spec))
+    store.upsert_edges(generate_edges(spec))
+    print("loaded", flush=True)
+    time.sleep(600)
+"""
+    return subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+
+
+def test_kill_9_inside_bulk_leaves_a_store_that_reopens_complete(tmp_path: Path) -> None:
+    crashed, clean = tmp_path / "crashed.db", tmp_path / "clean.db"
+    proc = _bulk_writer(crashed)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "loaded"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    conn = sqlite3.connect(crashed)
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    conn.close()
+    assert not present & {name for name, _ in DEFERRABLE}, "the kill came after the bulk block ended"
+    spec = GraphSpec(3000, 20000)
+    with EmbeddedStore(crashed) as b, EmbeddedStore(clean) as a:
+        a.upsert_nodes(generate_nodes(spec))
+        a.upsert_edges(generate_edges(spec))
+        assert a.counts() == b.counts()
+        sample = [org_id(i) for i in range(0, 3000, 97)]
+        assert [a.degree(s) for s in sample] == [b.degree(s) for s in sample]
+        q = SubgraphQuery(tuple(sample[:3]), hops=2, degree_cap=50)
+        assert_same_graph(b.subgraph(q), a.subgraph(q))
+    conn = sqlite3.connect(crashed)
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    conn.close()
+    assert present >= {name for name, _ in DEFERRABLE}
+
+
+def test_reads_inside_bulk_are_right_and_indexes_return_after(tmp_path: Path) -> None:
+    nodes, edges = small_world()
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        with store.bulk(), store.bulk():  # nests
+            load(store, nodes, edges)
+            for q in QUERIES:
+                assert_same_graph(store.subgraph(q), reference_subgraph(nodes, edges, q))
+            assert store.degree("test:o1") == 3
+            assert [e.id for e in store.edges_of("test:o2")] == sorted(
+                e.id for e in edges if "test:o2" in (e.src, e.dst)
+            )
+        conn = sqlite3.connect(tmp_path / "s.db")
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        conn.close()
+        assert present >= {name for name, _ in DEFERRABLE}
+        assert_same_graph(store.subgraph(QUERIES[1]), reference_subgraph(nodes, edges, QUERIES[1]))
+
+
+def test_a_failed_bulk_load_still_rebuilds_indexes(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        with pytest.raises(RuntimeError), store.bulk():
+            store.upsert_nodes([org("test:a", "Alpha")])
+            raise RuntimeError("source failed")
+        assert store.get_node("test:a") == org("test:a", "Alpha")
+        assert store.search("alpha")[0].id == "test:a"
+        conn = sqlite3.connect(tmp_path / "s.db")
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        conn.close()
+        assert present >= {name for name, _ in DEFERRABLE}

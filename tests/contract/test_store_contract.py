@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import networkx as nx
 import pytest
 
@@ -160,6 +162,20 @@ def test_search_ranks_by_shared_tokens_and_searches_aliases(store: GraphStore) -
     assert store.search("Nanjing", kinds=[NodeKind.DESIGNATION]) == []
 
 
+SHAPES = [
+    SubgraphQuery(("test:o1",), hops=1),
+    SubgraphQuery(("test:o1",), hops=2),
+    SubgraphQuery(("test:o1",), hops=4),
+    SubgraphQuery(("test:o0", "test:o5"), hops=2),
+    SubgraphQuery(("test:o1",), hops=3, edge_kinds=frozenset({EdgeKind.COLLABORATED_WITH})),
+    SubgraphQuery(("test:o1",), hops=3, since="2021", until="2022"),
+    SubgraphQuery(("test:o1",), hops=3, until="2020-06"),
+    SubgraphQuery(("test:o1",), hops=3, degree_cap=2),
+    SubgraphQuery(("test:o2",), hops=3, degree_cap=2),
+    SubgraphQuery(("test:missing",), hops=2),
+]
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -179,6 +195,23 @@ def test_subgraph_equals_networkx_oracle(store: GraphStore, query: SubgraphQuery
     nodes, edges = small_world()
     load(store, nodes, edges)
     assert_same_graph(store.subgraph(query), reference_subgraph(nodes, edges, query))
+
+
+@pytest.mark.parametrize("query", SHAPES, ids=repr)
+def test_subgraph_without_attributes_has_the_same_shape(store: GraphStore, query: SubgraphQuery) -> None:
+    """attributes=False: the same nodes, edges and graph data; nodes keep kind and distance, edges kind."""
+    nodes, edges = small_world()
+    load(store, nodes, edges)
+    bare = replace(query, attributes=False)
+    full, ids = store.subgraph(query), store.subgraph(bare)
+    assert_same_graph(ids, reference_subgraph(nodes, edges, bare))
+    assert ids.graph == full.graph
+    assert dict(ids.nodes(data=True)) == {
+        n: {"kind": d["kind"], "distance": d["distance"]} for n, d in full.nodes(data=True)
+    }
+    assert sorted(ids.edges(keys=True, data=True)) == sorted(
+        (u, v, k, {"kind": d["kind"]}) for u, v, k, d in full.edges(keys=True, data=True)
+    )
 
 
 def test_subgraph_carries_provenance_and_pruned_hubs(store: GraphStore) -> None:

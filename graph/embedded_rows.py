@@ -1,0 +1,167 @@
+"""Pure preparation of embedded-store rows from records (no I/O).
+
+Nodes and edges are keyed by a 64-bit hash of their stable id, so an
+edge's endpoint keys are computed without lookups. Row lists end with a
+version slot that the writer fills in inside its transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.canonical import canonical_json, has_float
+from graph.errors import RecordRejected
+from graph.model import Edge, EdgeKind, Node, searchable_names
+from graph.sqlite_schema import KIND_CODE
+from graph.text import name_tokens
+from graph.validate import _valid_date as valid_date
+from graph.validate import admit
+from graph.window import lower_bound, upper_bound
+
+__all__ = [
+    "EdgeBatch",
+    "NodeBatch",
+    "batches",
+    "edge_identities",
+    "hash64",
+    "node_tokens",
+    "prepare_edges",
+    "prepare_nodes",
+]
+
+BATCH = 20_000
+_PLAIN_FIELDS = frozenset({str, type(None), EdgeKind, dict})  # types an edge's facts list holds
+
+
+def hash64(text: str) -> int:
+    """Signed 64-bit key of an id (SQLite INTEGER)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+def batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+EdgeIdentity = tuple[int, int, int, str]  # src key, kind code, dst key, edge key
+
+
+@dataclass(slots=True)
+class EdgeBatch:
+    """Admitted edge rows by identity (last one wins), and what was refused."""
+
+    rows: dict[EdgeIdentity, list[Any]] = field(default_factory=dict)
+    edges: dict[EdgeIdentity, Edge] = field(default_factory=dict)
+    ends: set[int] = field(default_factory=set)
+    rejected: list[RecordRejected] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class NodeBatch:
+    rows: dict[int, list[Any]] = field(default_factory=dict)
+    nodes: dict[int, Node] = field(default_factory=dict)
+    rejected: list[RecordRejected] = field(default_factory=list)
+
+
+def _plainly_valid(e: Edge) -> bool:
+    """The common case of graph.validate's edge checks, inline; False sends the edge to admit()."""
+    p, start, end = e.provenance, e.start, e.end
+    return bool(
+        e.src
+        and e.dst
+        and e.src != e.dst
+        and (start is None or valid_date(start))
+        and (end is None or valid_date(end))
+        and not (start and end and start > end)
+        and p.source
+        and p.source_id
+        and p.retrieved_at
+        and p.dataset_version
+    )
+
+
+def _edge_facts(e: Edge) -> str | RecordRejected:
+    """graph.model.facts_json of an edge (same text), or why it cannot be stored."""
+    if not _plainly_valid(e):
+        return admit(e)
+    p = e.provenance
+    facts = [e.kind, e.src, e.dst, e.key, e.start, e.end, e.props, p.source, p.source_id, p.url, p.dataset_version]
+    plain = _PLAIN_FIELDS.issuperset(map(type, facts)) and not has_float(e.props)
+    try:
+        return canonical_json(facts, checked=plain)
+    except (TypeError, ValueError):
+        return admit(e)
+
+
+def prepare_edges(batch: Iterable[Edge], keys: dict[str, int]) -> EdgeBatch:
+    """Rows ``[src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version]``."""
+    out = EdgeBatch()
+    rows, edges, ends = out.rows, out.edges, out.ends
+    for e in batch:
+        facts = _edge_facts(e)
+        if not isinstance(facts, str):
+            out.rejected.append(facts)
+            continue
+        src = keys.get(e.src) or keys.setdefault(e.src, hash64(e.src))
+        dst = keys.get(e.dst) or keys.setdefault(e.dst, hash64(e.dst))
+        ends.add(src)
+        ends.add(dst)
+        code = KIND_CODE[e.kind]
+        ident = (src, code, dst, e.key)
+        p = e.provenance
+        rows[ident] = [
+            src,
+            code,
+            dst,
+            e.key,
+            lower_bound(e.start),
+            upper_bound(e.end),
+            p.source,
+            facts,
+            p.retrieved_at,
+            0,
+        ]
+        edges[ident] = e
+    return out
+
+
+def edge_identities(edge_id: str) -> list[EdgeIdentity]:
+    """Every (src, kind, dst, key) an edge id string can denote (node ids may hold '|')."""
+    kind, _, rest = edge_id.partition("|")
+    code = KIND_CODE.get(kind)  # type: ignore[call-overload]
+    if code is None:
+        return []
+    cuts = [i for i, ch in enumerate(rest) if ch == "|"]
+    return [
+        (hash64(rest[:a]), code, hash64(rest[a + 1 : b]), rest[b + 1 :])
+        for n, a in enumerate(cuts)
+        for b in cuts[n + 1 :]
+    ]
+
+
+def prepare_nodes(batch: Iterable[Node]) -> NodeBatch:
+    """Rows ``[nid, id, kind, name, source, data, retrieved_at, version]``."""
+    out = NodeBatch()
+    for n in batch:
+        facts = admit(n)
+        if not isinstance(facts, str):
+            out.rejected.append(facts)
+            continue
+        nid = hash64(n.id)
+        out.rows[nid] = [nid, n.id, n.kind.value, n.name, n.provenance.source, facts, n.provenance.retrieved_at, 0]
+        out.nodes[nid] = n
+    return out
+
+
+def node_tokens(node: Node) -> set[str]:
+    """Every name-search token of a node."""
+    return {t for s in searchable_names(node) for t in name_tokens(s)}
