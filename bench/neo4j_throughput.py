@@ -3,6 +3,7 @@
     python -m bench.neo4j_throughput                      # starts a scratch Neo4j
     python -m bench.neo4j_throughput --uri bolt://127.0.0.1:7687 --password ... --batch-size 10000
 
+Memory of the scratch server: ``RSGRAPH_NEO4J_HEAP`` / ``RSGRAPH_NEO4J_PAGECACHE``.
 Loads ``--nodes`` organisations and ``--edges`` typed, partly dated edges
 (random, seeded), then re-loads them (nothing changes), then times 2-hop
 subgraphs and name searches. The database is wiped first and after, so
@@ -102,6 +103,7 @@ def run(store: Neo4jStore, n_nodes: int, n_edges: int, seed: int) -> None:
     rnd = random.Random(seed + 1)
     for label, q in [
         ("2-hop", lambda s: SubgraphQuery((s,), hops=2)),
+        ("2-hop, ids only", lambda s: SubgraphQuery((s,), hops=2, attributes=False)),
         ("2-hop, degree_cap=8", lambda s: SubgraphQuery((s,), hops=2, degree_cap=8)),
         ("3-hop, COLLAB 2015-2020", lambda s: SubgraphQuery((s,), 3, frozenset(KINDS[:1]), "2015", "2020")),
     ]:

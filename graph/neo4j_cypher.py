@@ -38,15 +38,16 @@ __all__ = [
     "DELETE_DOC",
     "DOCS",
     "EDGE_FIELDS",
+    "ELEMENT_IDS",
     "ENTITY",
     "FULLTEXT_INDEX",
     "GET_DOC",
     "LOCK",
-    "MISSING",
     "NODES",
     "NODE_DIFF",
     "NODE_FIELDS",
     "PRESENT",
+    "PRESENT_KINDS",
     "PUT_DOC",
     "SCHEMA_VERSION",
     "SCHEMES",
@@ -58,6 +59,7 @@ __all__ = [
     "edge_diff",
     "edges_of",
     "hop",
+    "hop_ids",
     "node_label",
     "page_edges",
     "page_nodes",
@@ -146,7 +148,9 @@ EDGE_FIELDS = (
 )
 NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect({NODE_FIELDS}) AS out"
 PRESENT = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect(id) AS out"
-MISSING = f"UNWIND $ids AS id OPTIONAL MATCH (n:{ENTITY} {{id: id}}) WITH id WHERE n IS NULL RETURN collect(id) AS out"
+# The element ids of the nodes ``$ids`` that exist: a write then finds them by element id, not by index.
+ELEMENT_IDS = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect([id, elementId(n)]) AS out"
+PRESENT_KINDS = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect([id, n.kind]) AS out"
 DEGREE = f"MATCH (n:{ENTITY} {{id: $id}}) RETURN COUNT {{ (n)--() }} AS d"
 DEGREES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN collect([id, COUNT {{ (n)--() }}]) AS out"
 
@@ -163,6 +167,19 @@ def hop(kinds: Iterable[EdgeKind] | None) -> str:
         f"UNWIND $ids AS id MATCH (:{ENTITY} {{id: id}})-[r{types}]-() "
         "WHERE ($lo IS NULL OR r.hi IS NULL OR r.hi >= $lo) AND ($hi IS NULL OR r.lo IS NULL OR r.lo <= $hi) "
         f"WITH DISTINCT r RETURN collect({EDGE_FIELDS}) AS out"
+    )
+
+
+def hop_ids(kinds: Iterable[EdgeKind] | None) -> str:
+    """Like :func:`hop`, ids only: ``[eid, type, expanded node is start, expanded id, other id, other kind]``.
+
+    An edge between two expanded nodes comes twice (once from each end).
+    """
+    types = "" if kinds is None else ":" + rel_types(kinds)
+    return (
+        f"UNWIND $ids AS id MATCH (s:{ENTITY} {{id: id}})-[r{types}]-(o) "
+        "WHERE ($lo IS NULL OR r.hi IS NULL OR r.hi >= $lo) AND ($hi IS NULL OR r.lo IS NULL OR r.lo <= $hi) "
+        "RETURN collect([r.eid, type(r), startNode(r) = s, id, o.id, o.kind]) AS out"
     )
 
 
@@ -203,26 +220,38 @@ def write_nodes(kind: NodeKind, exists: bool) -> str:
     return f"UNWIND range(0, size($c.id) - 1) AS i CREATE (n:{ENTITY}:{label}) SET {sets}"
 
 
+def _by_eid(var: str, kind: EdgeKind, value: str) -> str:
+    """A relationship of ``kind`` by ``eid``, through its index always.
+
+    The hint matters: a plan made while the type had no relationships (a fresh store) scans the type
+    instead, and that plan stays cached while the type grows - each lookup then reads every edge.
+    """
+    t = rel_types([kind])
+    return f"()-[{var}:{t} {{eid: {value}}}]->() USING INDEX {var}:{t}(eid)"
+
+
 def edge_diff(kind: EdgeKind) -> str:
-    return _DIFF.format(pattern=f"()-[x:{rel_types([kind])} {{eid: $ids[i]}}]->()")
+    return _DIFF.format(pattern=_by_eid("x", kind, "$ids[i]"))
 
 
 def create_edges(kind: EdgeKind) -> str:
+    """Create the edges in columns ``$c``; ``$c.a``/``$c.b`` hold the element ids of their endpoints."""
     return (
-        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a:{ENTITY} {{id: $c.src[i]}}) "
-        f"MATCH (b:{ENTITY} {{id: $c.dst[i]}}) CREATE (a)-[r:{rel_types([kind])}]->(b) SET {set_all('r', EDGE_COLUMNS)}"
+        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a) WHERE elementId(a) = $c.a[i] "
+        f"MATCH (b) WHERE elementId(b) = $c.b[i] CREATE (a)-[r:{rel_types([kind])}]->(b) "
+        f"SET {set_all('r', EDGE_COLUMNS)}"
     )
 
 
 def update_edges(kind: EdgeKind) -> str:
     return (
-        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH ()-[r:{rel_types([kind])} {{eid: $c.eid[i]}}]->() "
+        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH {_by_eid('r', kind, '$c.eid[i]')} "
         f"SET {set_all('r', EDGE_COLUMNS)}"
     )
 
 
 def remove_edges(kind: EdgeKind) -> str:
-    return f"UNWIND $ids AS id MATCH ()-[r:{rel_types([kind])} {{eid: id}}]->() DELETE r RETURN count(*) AS n"
+    return f"UNWIND $ids AS id MATCH {_by_eid('r', kind, 'id')} DELETE r RETURN count(*) AS n"
 
 
 CLEAR = (
@@ -232,12 +261,15 @@ CLEAR = (
 
 # -- versions, counts, iteration ---------------------------------------------
 
-# Records written after version $v: nodes, then each relationship type (one index seek each).
+# Records written after version $v: nodes, then each relationship type (one index seek each,
+# hinted: a plan cached while the store was empty would scan).
 CHANGES = " UNION ALL ".join(
     [
-        f"MATCH (n:{ENTITY}) WHERE n.version > $v RETURN collect([n.version, {NODE_FIELDS}]) AS out",
+        f"MATCH (n:{ENTITY}) USING INDEX n:{ENTITY}(version) WHERE n.version > $v "
+        f"RETURN collect([n.version, {NODE_FIELDS}]) AS out",
         *(
-            f"MATCH ()-[r:{rel_types([k])}]->() WHERE r.version > $v RETURN collect([r.version, {EDGE_FIELDS}]) AS out"
+            f"MATCH ()-[r:{rel_types([k])}]->() USING INDEX r:{rel_types([k])}(version) WHERE r.version > $v "
+            f"RETURN collect([r.version, {EDGE_FIELDS}]) AS out"
             for k in EdgeKind
         ),
     ]

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, searchable_names
+from graph.canonical import canonical_json
+from graph.errors import RecordRejected
+from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, hash_text, searchable_names
 from graph.text import name_tokens
+from graph.validate import admit
 from graph.window import lower_bound, upper_bound
 
 __all__ = [
     "EDGE_COLUMNS",
     "NODE_COLUMNS",
+    "EdgeBatch",
+    "NodeBatch",
     "columns",
     "edge_from_record",
     "edge_row",
@@ -31,8 +37,11 @@ __all__ = [
     "kind_of_edge_id",
     "node_from_record",
     "node_row",
+    "prepare_edges",
+    "prepare_nodes",
     "safe_uri",
     "scrub",
+    "select",
     "token_set",
 ]
 
@@ -43,7 +52,7 @@ EDGE_COLUMNS = ("eid", "key", "start_date", "end_date", "lo", "hi", "props", *_P
 
 
 def json_text(value: Mapping[str, Any]) -> str:
-    return json.dumps(dict(value), ensure_ascii=False, sort_keys=True)
+    return canonical_json(dict(value))
 
 
 def json_dict(text: str | None) -> dict[str, Any]:
@@ -88,6 +97,80 @@ def edge_row(edge: Edge, digest: str) -> dict[str, Any]:
 def columns(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
     """Rows as one list per column: far cheaper to send over Bolt than a list of maps."""
     return {name: [row[name] for row in rows] for name in names}
+
+
+def select(cols: Mapping[str, list[Any]], indexes: Sequence[int]) -> dict[str, list[Any]]:
+    """The rows ``indexes`` of columns ``cols`` (all of them, unsliced, when that is every row)."""
+    if len(indexes) == len(next(iter(cols.values()), ())) and list(indexes) == list(range(len(indexes))):
+        return dict(cols)
+    return {name: [col[i] for i in indexes] for name, col in cols.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeBatch:
+    """Nodes ready to write: the rejected ones, and the admitted ones (last of each id) as columns."""
+
+    rejected: tuple[RecordRejected, ...]
+    kinds: list[NodeKind]
+    cols: dict[str, list[Any]]  # NODE_COLUMNS
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeBatch:
+    """Edges ready to write: the rejected ones, and the admitted ones (last of each id) as columns."""
+
+    rejected: tuple[RecordRejected, ...]
+    kinds: list[EdgeKind]
+    sources: list[str]  # provenance source, to name an edge rejected later for a missing endpoint
+    cols: dict[str, list[Any]]  # "src", "dst" and EDGE_COLUMNS
+
+
+def _admitted(records: Iterable[Any]) -> tuple[list[RecordRejected], dict[str, tuple[Any, str]]]:
+    """Validation verdicts: rejected records, and ``{id: (record, hash)}`` of the rest (last wins)."""
+    rejected: list[RecordRejected] = []
+    latest: dict[str, tuple[Any, str]] = {}
+    for record in records:
+        verdict = admit(record)
+        if isinstance(verdict, RecordRejected):
+            rejected.append(verdict)
+        else:
+            latest[record.id] = (record, hash_text(verdict))
+    return rejected, latest
+
+
+def _prov_tuple(p: Provenance) -> tuple[str, str, str, str, str]:
+    return (p.source, p.source_id, p.url, p.retrieved_at, p.dataset_version)  # the order of _PROV
+
+
+def _as_columns(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    if not rows:
+        return {name: [] for name in names}
+    return dict(zip(names, map(list, zip(*rows, strict=True)), strict=True))
+
+
+def prepare_nodes(batch: Iterable[Node]) -> NodeBatch:
+    """Validate, hash and lay out a batch of nodes (pure; the store runs it ahead in a thread)."""
+    rejected, latest = _admitted(batch)
+    table = [
+        (i, n.kind.value, n.name, json_text(n.props), *_prov_tuple(n.provenance), h, " ".join(token_set(n)))
+        for i, (n, h) in latest.items()
+    ]
+    return NodeBatch(tuple(rejected), [n.kind for n, _h in latest.values()], _as_columns(NODE_COLUMNS, table))
+
+
+def _edge_tuple(eid: str, e: Edge, digest: str) -> tuple[Any, ...]:
+    """``src``, ``dst`` and :data:`EDGE_COLUMNS`, in that order."""
+    bounds = (lower_bound(e.start), upper_bound(e.end))
+    return (e.src, e.dst, eid, e.key, e.start, e.end, *bounds, json_text(e.props), *_prov_tuple(e.provenance), digest)
+
+
+def prepare_edges(batch: Iterable[Edge]) -> EdgeBatch:
+    """Validate, hash and lay out a batch of edges (pure; the store runs it ahead in a thread)."""
+    rejected, latest = _admitted(batch)
+    table = [_edge_tuple(i, e, h) for i, (e, h) in latest.items()]
+    kinds = [e.kind for e, _h in latest.values()]
+    sources = [e.provenance.source for e, _h in latest.values()]
+    return EdgeBatch(tuple(rejected), kinds, sources, _as_columns(("src", "dst", *EDGE_COLUMNS), table))
 
 
 def _provenance(rec: Mapping[str, Any]) -> Provenance:

@@ -6,9 +6,13 @@ transaction each: the transaction first locks the ``:RsgraphMeta`` node
 (serialising writers), reads the stored content hashes (of
 :func:`graph.model.facts_json`, as embedded), then creates or
 replaces only the records whose hash moved, stamped with the next store
-version. Reads use ``execute_query``. Cypher text lives in
-:mod:`graph.neo4j_cypher`, the mapping of records to property rows in
-:mod:`graph.neo4j_rows`.
+version. New edges find their endpoints by element id (read once per batch
+while checking that they exist), not by a second index seek. Validating,
+hashing and packing a batch (:func:`graph.neo4j_rows.prepare_edges`) runs in
+a thread one batch ahead, overlapping Neo4j's work on the previous one.
+Reads use ``execute_query``. Cypher text lives in :mod:`graph.neo4j_cypher`,
+the mapping of records to property rows in :mod:`graph.neo4j_rows`, k-hop
+in :mod:`graph.neo4j_khop`.
 
 Name search keeps each node's name tokens (:func:`graph.text.name_tokens`
 over :func:`graph.model.searchable_names`) in one space-joined ``tokens``
@@ -25,7 +29,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -34,21 +39,19 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimum
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph import neo4j_cypher as cy
+from graph import neo4j_khop as khop
 from graph import neo4j_rows as rows
 from graph.errors import RecordRejected, SchemaVersionError, StoreError
-from graph.model import Edge, EdgeKind, Node, NodeKind, hash_text
+from graph.model import Edge, EdgeKind, Node, NodeKind
 from graph.search import MAX_DF, generating_tokens, rank, score_candidates
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
-from graph.subgraph import to_networkx
 from graph.text import name_tokens
-from graph.validate import admit
-from graph.window import lower_bound, upper_bound
 
 __all__ = ["Neo4jStore"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-_CHUNK = 10_000  # ids per UNWIND of a read
+P = TypeVar("P")
 _PAGE = 5_000  # records per page of iter_nodes / iter_edges
 
 
@@ -63,9 +66,21 @@ def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterator[Sequence[T]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def _ahead(batches: Iterable[list[T]], prepare: Callable[[list[T]], P]) -> Iterator[P]:
+    """``prepare`` of each batch, the next one prepared in a thread while the caller writes this one.
+
+    The driver releases the GIL while it waits for Neo4j, so packing the next batch overlaps the
+    server's work on this one (two cores: about the larger of the two costs instead of their sum).
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="rsgraph-neo4j-pack") as pool:
+        pending: Future[P] | None = None
+        for batch in batches:
+            upcoming = pool.submit(prepare, batch)
+            if pending is not None:
+                yield pending.result()
+            pending = upcoming
+        if pending is not None:
+            yield pending.result()
 
 
 def _by_kind(items: Iterable[tuple[Any, T]]) -> dict[Any, list[T]]:
@@ -160,47 +175,42 @@ class Neo4jStore:
 
     # -- nodes --------------------------------------------------------------
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """A large load. Neo4j keeps its indexes up to date inside transactions, so nothing changes."""
+        yield
+
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         total = UpsertResult(version=self.version())
-        for batch in _batches(nodes, self.batch_size):
-            total = total + self._upsert_node_batch(batch)
+        for batch in _ahead(_batches(nodes, self.batch_size), rows.prepare_nodes):
+            total = total + self._write_nodes(batch)
         return total
 
-    def _upsert_node_batch(self, batch: list[Node]) -> UpsertResult:
-        rejected: list[RecordRejected] = []
-        latest: dict[str, tuple[Node, str]] = {}
-        for node in batch:
-            verdict = admit(node)
-            if isinstance(verdict, RecordRejected):
-                rejected.append(verdict)
-            else:
-                latest[node.id] = (node, hash_text(verdict))
-        records = list(latest.values())
+    def _write_nodes(self, batch: rows.NodeBatch) -> UpsertResult:
+        cols, kinds = batch.cols, batch.kinds
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
             current = self._lock(tx)
-            ids, hashes = [n.id for n, _h in records], [h for _n, h in records]
-            diff = tx.run(cy.NODE_DIFF, ids=ids, hashes=hashes).single(strict=True)
+            diff = tx.run(cy.NODE_DIFF, ids=cols["id"], hashes=cols["hash"]).single(strict=True)
             for exists, indexes in ((False, diff["new"]), (True, diff["old"])):
-                groups = _by_kind((records[i][0].kind, rows.node_row(*records[i])) for i in indexes)
-                for kind, group in groups.items():
-                    columns = rows.columns(group, rows.NODE_COLUMNS)
-                    tx.run(cy.write_nodes(kind, exists), c=columns, version=current + 1).consume()
+                for kind, group in _by_kind((kinds[i], i) for i in indexes).items():
+                    tx.run(cy.write_nodes(kind, exists), c=rows.select(cols, group), version=current + 1).consume()
             written = len(diff["new"]) + len(diff["old"])
             if written:
                 tx.run(cy.BUMP, v=current + 1).consume()
             return written, current + 1 if written else current
 
-        written, version = self._write(work)
-        log.debug("nodes: %d written, %d unchanged, %d rejected", written, len(latest) - written, len(rejected))
-        return UpsertResult(written, len(latest) - written, tuple(rejected), version)
+        written, version = self._write(work) if kinds else (0, 0)
+        unchanged, rejected = len(kinds) - written, batch.rejected
+        log.debug("nodes: %d written, %d unchanged, %d rejected", written, unchanged, len(rejected))
+        return UpsertResult(written, unchanged, rejected, version)
 
     def get_node(self, node_id: str) -> Node | None:
         return self.get_nodes([node_id]).get(node_id)
 
     def get_nodes(self, node_ids: Iterable[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
-        for part in _chunks(list(dict.fromkeys(node_ids))):
+        for part in khop.chunks(list(dict.fromkeys(node_ids))):
             out.update((r["id"], rows.node_from_record(r)) for r in self._collect(cy.NODES, ids=part))
         return out
 
@@ -212,57 +222,50 @@ class Neo4jStore:
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         total = UpsertResult(version=self.version())
-        for batch in _batches(edges, self.batch_size):
-            total = total + self._upsert_edge_batch(batch)
+        for batch in _ahead(_batches(edges, self.batch_size), rows.prepare_edges):
+            total = total + self._write_edges(batch)
         return total
 
-    def _upsert_edge_batch(self, batch: list[Edge]) -> UpsertResult:
-        checked: list[RecordRejected] = []
-        latest: dict[str, tuple[Edge, str]] = {}
-        for edge in batch:
-            verdict = admit(edge)
-            if isinstance(verdict, RecordRejected):
-                checked.append(verdict)
-            else:
-                latest[edge.id] = (edge, hash_text(verdict))
-        endpoints = list({x for e, _h in latest.values() for x in (e.src, e.dst)})
+    def _write_edges(self, batch: rows.EdgeBatch) -> UpsertResult:
+        cols = batch.cols
 
         def work(tx: ManagedTransaction) -> tuple[int, int, int, list[RecordRejected]]:
             current = self._lock(tx)
-            missing = set(tx.run(cy.MISSING, ids=endpoints).single(strict=True)["out"])
-            rejected = list(checked)
-            valid: list[tuple[Edge, str]] = []
-            for e, h in latest.values():
-                gone = [(end, f) for end, f in ((e.src, "src"), (e.dst, "dst")) if end in missing]
-                if gone:
-                    rejected.append(
-                        RecordRejected(e.provenance.source, e.id, gone[0][1], f"unknown node {gone[0][0]!r}")
-                    )
+            endpoints = list(set(cols["src"]) | set(cols["dst"]))
+            found = dict(tx.run(cy.ELEMENT_IDS, ids=endpoints).single(strict=True)["out"])
+            rejected, valid = list(batch.rejected), []
+            for i, (src, dst) in enumerate(zip(cols["src"], cols["dst"], strict=True)):
+                gone = next(((end, f) for end, f in ((src, "src"), (dst, "dst")) if end not in found), None)
+                if gone is None:
+                    valid.append(i)
                 else:
-                    valid.append((e, h))
+                    reason = f"unknown node {gone[0]!r}"
+                    rejected.append(RecordRejected(batch.sources[i], cols["eid"][i], gone[1], reason))
             written = 0
-            for kind, records in _by_kind((e.kind, (e, h)) for e, h in valid).items():
-                written += self._write_edges(tx, kind, records, current + 1)
+            for kind, indexes in _by_kind((batch.kinds[i], i) for i in valid).items():
+                written += self._write_kind(tx, kind, rows.select(cols, indexes), found, current + 1)
             if written:
                 tx.run(cy.BUMP, v=current + 1).consume()
             return written, len(valid), current + 1 if written else current, rejected
 
-        written, valid, version, rejected = self._write(work)
+        written, valid, version, rejected = self._write(work) if cols["eid"] else (0, 0, 0, list(batch.rejected))
         log.debug("edges: %d written, %d unchanged, %d rejected", written, valid - written, len(rejected))
         return UpsertResult(written, valid - written, tuple(rejected), version)
 
     @staticmethod
-    def _write_edges(tx: ManagedTransaction, kind: EdgeKind, records: list[tuple[Edge, str]], version: int) -> int:
+    def _write_kind(
+        tx: ManagedTransaction, kind: EdgeKind, cols: dict[str, list[Any]], found: Mapping[str, str], version: int
+    ) -> int:
         """Create or replace the edges of one kind whose hash moved; returns how many."""
-        ids, hashes = [e.id for e, _h in records], [h for _e, h in records]
-        diff = tx.run(cy.edge_diff(kind), ids=ids, hashes=hashes).single(strict=True)
-        for query, indexes, names in (
-            (cy.create_edges(kind), diff["new"], ("src", "dst", *rows.EDGE_COLUMNS)),
-            (cy.update_edges(kind), diff["old"], rows.EDGE_COLUMNS),
-        ):
-            if indexes:
-                columns = rows.columns([rows.edge_row(*records[i]) for i in indexes], names)
-                tx.run(query, c=columns, version=version).consume()
+        diff = tx.run(cy.edge_diff(kind), ids=cols["eid"], hashes=cols["hash"]).single(strict=True)
+        if diff["new"]:
+            new = rows.select(cols, diff["new"])
+            new.update(a=[found[x] for x in new.pop("src")], b=[found[x] for x in new.pop("dst")])
+            tx.run(cy.create_edges(kind), c=new, version=version).consume()
+        if diff["old"]:
+            old = rows.select(cols, diff["old"])
+            del old["src"], old["dst"]
+            tx.run(cy.update_edges(kind), c=old, version=version).consume()
         return len(diff["new"]) + len(diff["old"])
 
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
@@ -324,38 +327,7 @@ class Neo4jStore:
     # -- k-hop --------------------------------------------------------------
 
     def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
-        seeds = set(query.seeds)
-        present = self._collect(cy.PRESENT, ids=list(dict.fromkeys(query.seeds)))
-        distance: dict[str, int] = dict.fromkeys(present, 0)
-        kept: dict[str, Edge] = {}
-        pruned: list[str] = []
-        hops = 0 if query.edge_kinds is not None and not query.edge_kinds else query.hops
-        cypher = cy.hop(query.edge_kinds if hops else None)
-        window = {"lo": lower_bound(query.since), "hi": upper_bound(query.until)}
-        frontier = list(present)
-        for hop in range(hops):
-            nxt: list[str] = []
-            for part in _chunks(self._expandable(frontier, seeds, query.degree_cap, pruned)):
-                for rec in self._collect(cypher, ids=part, **window):
-                    if rec["eid"] not in kept:
-                        kept[rec["eid"]] = rows.edge_from_record(rec)
-                    # One endpoint was expanded (so has a distance); the other may be new.
-                    for end in (rec["src"], rec["dst"]):
-                        if end not in distance:
-                            distance[end] = hop + 1
-                            nxt.append(end)
-            frontier = nxt
-        nodes = self.get_nodes(distance).values()
-        return to_networkx(nodes, kept.values(), query=query, distance=distance, pruned=pruned)
-
-    def _expandable(self, frontier: list[str], seeds: set[str], cap: int | None, pruned: list[str]) -> list[str]:
-        if cap is None:
-            return frontier
-        out = [n for n in frontier if n in seeds]
-        for part in _chunks([n for n in frontier if n not in seeds]):
-            for node_id, degree in self._collect(cy.DEGREES, ids=part):
-                (out if degree <= cap else pruned).append(node_id)
-        return out
+        return khop.subgraph(self._collect, self.get_nodes, query)
 
     def version(self) -> int:
         found = self._read(cy.VERSION)

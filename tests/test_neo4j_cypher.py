@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from graph import neo4j_cypher as cy
 from graph import neo4j_rows as rows
-from graph.model import Edge, EdgeKind, Node, NodeKind
+from graph.model import Edge, EdgeKind, Node, NodeKind, content_hash
 from tests.factories import org
 
 
@@ -98,3 +98,22 @@ def test_unreachable_or_foreign_uri_is_a_store_error_without_secrets(caplog: pyt
         assert "hunter2" not in str(err.value)
         assert "127.0.0.1" in str(err.value)
     assert "hunter2" not in caplog.text
+
+
+def test_prepared_batches_are_the_rows_of_the_last_admitted_records() -> None:
+    p = org("test:a").provenance
+    first = Edge(EdgeKind.RELATED_TO, "test:a", "test:b", p, "", "2020", None, {"w": 1})
+    last = Edge(EdgeKind.RELATED_TO, "test:a", "test:b", p, "", "2021", None, {"w": 2})
+    loop = Edge(EdgeKind.SAME_AS, "test:c", "test:c", p)
+    other = Edge(EdgeKind.SAME_AS, "test:c", "test:d", p)
+    batch = rows.prepare_edges([first, loop, other, last])
+    assert [r.record_id for r in batch.rejected] == [loop.id]
+    assert batch.kinds == [EdgeKind.RELATED_TO, EdgeKind.SAME_AS]
+    expected = [rows.edge_row(e, content_hash(e)) for e in (last, other)]
+    assert batch.cols == rows.columns(expected, ("src", "dst", *rows.EDGE_COLUMNS))
+    assert rows.select(batch.cols, [1]) == rows.columns(expected[1:], ("src", "dst", *rows.EDGE_COLUMNS))
+    assert rows.select(batch.cols, [0, 1]) == batch.cols
+    nodes = rows.prepare_nodes([org("test:a"), Node("bad", NodeKind.ORGANISATION, "B", p, {})])
+    assert (nodes.kinds, [r.record_id for r in nodes.rejected]) == ([NodeKind.ORGANISATION], ["bad"])
+    assert nodes.cols == rows.columns([rows.node_row(org("test:a"), content_hash(org("test:a")))], rows.NODE_COLUMNS)
+    assert rows.prepare_edges([]).cols == {name: [] for name in ("src", "dst", *rows.EDGE_COLUMNS)}

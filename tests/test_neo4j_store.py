@@ -6,6 +6,7 @@ same real local Neo4j.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 
@@ -14,7 +15,7 @@ import pytest
 from graph.errors import SchemaVersionError, StoreError
 from graph.model import EdgeKind, Node, NodeKind
 from graph.neo4j_store import Neo4jStore
-from graph.store import GraphStore
+from graph.store import GraphStore, SubgraphQuery
 from tests.factories import edge, org, prov
 
 pytestmark = pytest.mark.neo4j
@@ -108,3 +109,31 @@ def store_password(uri: str) -> str:
     from graph.neo4j_server import password_for_uri
 
     return password_for_uri(uri) or ""
+
+
+def test_subgraph_without_attributes_has_the_same_shape(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    ids = [f"test:n{i}" for i in range(12)]
+    store.upsert_nodes([org(i) for i in ids] + [Node("test:f", NodeKind.FUNDER, "F", prov(), {})])
+    store.upsert_edges(
+        [edge(EdgeKind.COLLABORATED_WITH, a, b, "2020", "2020", "2020", count=1) for a, b in itertools.pairwise(ids)]
+        + [edge(EdgeKind.FUNDED_BY, i, "test:f", start="2010", end="2012") for i in ids[::3]]
+        + [edge(EdgeKind.SAME_AS, ids[5], ids[0])]
+    )
+    queries = [
+        SubgraphQuery(("test:n0",), hops=3),
+        SubgraphQuery(("test:n4", "test:missing"), hops=2, degree_cap=2),
+        SubgraphQuery(("test:f",), hops=2, edge_kinds=frozenset({EdgeKind.FUNDED_BY}), since="2011"),
+        SubgraphQuery(("test:n1",), hops=2, since="2015", until="2021"),
+        SubgraphQuery(("test:n1",), hops=2, edge_kinds=frozenset()),
+    ]
+    with store.bulk():
+        for q in queries:
+            full, bare = store.subgraph(q), store.subgraph(dataclasses.replace(q, attributes=False))
+            assert list(bare.nodes(data=True)) == [
+                (n, {"kind": d["kind"], "distance": d["distance"]}) for n, d in full.nodes(data=True)
+            ]
+            assert list(bare.edges(keys=True, data=True)) == [
+                (u, v, k, {"kind": d["kind"]}) for u, v, k, d in full.edges(keys=True, data=True)
+            ]
+            assert bare.graph == full.graph
