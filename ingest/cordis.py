@@ -38,7 +38,6 @@ SOURCE = "cordis"
 EU_COUNTRIES = {"EL": "GR", "UK": "GB"}
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_DIGITS = re.compile(r"^\d+$")
 _TRUE, _FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n"}
 
 Row = Mapping[str, Any]
@@ -52,6 +51,8 @@ class BadField(ValueError):
 
 def _text(row: Row, key: str) -> str:
     value = row.get(key)
+    if type(value) is str:
+        return value.strip()
     return "" if value is None else str(value).strip()
 
 
@@ -63,16 +64,11 @@ def parse_money(value: Any, field: str) -> float | None:
         raise BadField(field, f"not a number: {value!r}")
     if isinstance(value, int | float):
         return float(value)
-    text = str(value).strip().replace(" ", "").replace("\u00a0", "")
+    text = str(value).strip()
+    if "," in text or " " in text or "\u00a0" in text:
+        text = _decimal_point(text.replace(" ", "").replace("\u00a0", ""))
     if not text:
         return None
-    if "," in text and "." in text:  # the last separator is the decimal one
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        text = text.replace("." if decimal == "," else ",", "").replace(",", ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1:
-        text = text.replace(",", "")
     try:
         number = float(text)
     except ValueError:
@@ -80,6 +76,16 @@ def parse_money(value: Any, field: str) -> float | None:
     if number != number or number in (float("inf"), float("-inf")):
         raise BadField(field, f"not a finite number: {value!r:.40}")
     return number
+
+
+def _decimal_point(text: str) -> str:
+    """``1.234,5`` / ``1,234.5`` / ``1234,5`` / ``1,234,567`` → a float literal's digits."""
+    if "," in text and "." in text:  # the last separator is the decimal one
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        return text.replace("." if decimal == "," else ",", "").replace(",", ".")
+    if text.count(",") == 1:
+        return text.replace(",", ".")
+    return text.replace(",", "")
 
 
 def parse_date(value: Any, field: str) -> str | None:
@@ -113,9 +119,9 @@ def parse_bool(value: Any, field: str) -> bool | None:
 def _int_id(row: Row, key: str) -> str:
     value = row.get(key)
     text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    if not _DIGITS.match(text):
+    if not text.isdecimal():  # Unicode decimal digits, as int() reads them
         raise BadField(key, f"missing or not a numeric id: {value!r:.40}")
-    return str(int(text))
+    return text if text.isascii() and (text[0] != "0" or len(text) == 1) else str(int(text))
 
 
 def _country(value: Any) -> str | None:
@@ -189,11 +195,11 @@ def map_participation(
         name = _text(row, "name")
         if not name:
             raise BadField("name", "empty organisation name")
-        order = row.get("order")
+        order = _text(row, "order")
         props = {
             "role": _text(row, "role") or None,
             "ec_contribution": parse_money(row.get("ecContribution"), "ecContribution"),
-            "order": int(str(order).strip()) if str(order or "").strip().isdigit() else None,
+            "order": int(order) if order.isdecimal() else None,
         }
         parse_bool(row.get("SME"), "SME")
         parse_money(row.get("netEcContribution"), "netEcContribution")

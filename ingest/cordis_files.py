@@ -30,8 +30,8 @@ from graph.store import GraphStore
 from ingest.cordis import SOURCE, Participation, map_participation, map_project, organisation_node
 from ingest.http import HttpClient
 from ingest.jsonstream import iter_json_records
-from ingest.pipeline import IngestReport, Mapped, SourceRun, load
-from ingest.sourcefile import Member, fetch, guarded, list_members, open_text
+from ingest.pipeline import BATCH, IngestReport, Mapped, SourceRun, bulk_pays, load
+from ingest.sourcefile import Member, fetch, guarded, list_members, member_size, open_text
 
 __all__ = ["CordisInput", "RawRow", "find_inputs", "ingest_cordis", "read_rows"]
 
@@ -41,6 +41,7 @@ csv.field_size_limit(1 << 26)
 _PROJECT = re.compile(r"(?:^|/)projects?(?:\.[^/]*)?\.(?:csv|json)$", re.IGNORECASE)
 _ORGANISATION = re.compile(r"(?:^|/)organi[sz]ations?(?:\.[^/]*)?\.(?:csv|json)$", re.IGNORECASE)
 _DROP = frozenset({"objective"})  # long text the graph does not keep
+BYTES_PER_PARTICIPATION = 400  # organization.csv bytes a row (H2020); a row gives an edge, ~0.2 of a node
 
 Progress = Callable[[int], None]
 
@@ -96,9 +97,10 @@ def read_rows(member: Member) -> Iterator[RawRow]:
 
 
 def _json_rows(member: Member) -> Iterator[RawRow]:
+    label = member.label
     with open_text(member) as fh:
         for rec in iter_json_records(fh):
-            where = f"{member.label}:{rec.line}"
+            where = f"{label}:{rec.line}"
             if rec.error is not None:
                 yield RawRow(where, None, "json", rec.error)
             elif not isinstance(rec.value, dict):
@@ -115,6 +117,8 @@ def _csv_rows(member: Member) -> Iterator[RawRow]:
             return
         header = [h.strip() for h in header]
         keep = [i for i, h in enumerate(header) if h not in _DROP]
+        kept = [header[i] for i in keep]
+        label = member.label
         last = reader.line_num
         while True:
             start = last + 1
@@ -124,16 +128,16 @@ def _csv_rows(member: Member) -> Iterator[RawRow]:
                 return
             except csv.Error as exc:
                 last = reader.line_num
-                yield RawRow(f"{member.label}:{start}", None, "csv", str(exc))
+                yield RawRow(f"{label}:{start}", None, "csv", str(exc))
                 continue
             last = reader.line_num
             if not fields or fields == [""]:
                 continue
-            where = f"{member.label}:{start}"
+            where = f"{label}:{start}"
             if len(fields) != len(header):
                 yield RawRow(where, None, "columns", f"expected {len(header)} columns, got {len(fields)}")
             else:
-                yield RawRow(where, {header[i]: fields[i] for i in keep})
+                yield RawRow(where, dict(zip(kept, [fields[i] for i in keep], strict=True)))
 
 
 def _rejected(row: RawRow) -> RecordRejected:
@@ -178,7 +182,7 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
             yield _rejected(row)
             continue
         part = map_participation(row.values, run, row.location, index=index, project_dates=dates)
-        if not isinstance(part, RecordRejected) and part.edge.dst.rsplit(":", 1)[1] in refused:
+        if refused and not isinstance(part, RecordRejected) and part.edge.dst.rsplit(":", 1)[1] in refused:
             reason = "its project row was quarantined"
             part = RecordRejected(
                 SOURCE, f"organisation {part.pic} in project {part.edge.dst}", "projectID", reason, row.location
@@ -202,7 +206,7 @@ def ingest_cordis(
     settings: Settings | None = None,
     client: HttpClient | None = None,
     progress: Progress | None = None,
-    batch: int = 5_000,
+    batch: int = BATCH,
 ) -> IngestReport:
     """Load CORDIS projects and participations; resumable after a crash.
 
@@ -214,6 +218,9 @@ def ingest_cordis(
     inputs = find_inputs(fetched.path)
     project_rows = list(read_rows(inputs.projects)) if inputs.projects else []
     run = SourceRun(SOURCE, version or cordis_version(project_rows, inputs), fetched.location)
-    report = load(store, cordis_records(run, project_rows, inputs.organisations), run, batch=batch, progress=progress)
+    participations = member_size(inputs.organisations) // BYTES_PER_PARTICIPATION if inputs.organisations else 0
+    bulk = bulk_pays(store, len(project_rows) + participations * 6 // 5)
+    records = cordis_records(run, project_rows, inputs.organisations)
+    report = load(store, records, run, batch=batch, progress=progress, bulk=bulk)
     log.debug("%s", report.summary())
     return report

@@ -51,9 +51,22 @@ def _strings(value: Any, field: str) -> list[str]:
         return []
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    clean = _clean(value) if isinstance(value, list) else None
+    if clean is None:
         raise _Bad(field, f"expected a list of strings, got {value!r:.80}")
-    return [v.strip() for v in value if v.strip()]
+    return clean
+
+
+def _clean(values: list[Any]) -> list[str] | None:
+    """The stripped, non-empty strings of ``values``; None if one is not a string."""
+    out = []
+    for v in values:
+        if not isinstance(v, str):
+            return None
+        v = v.strip()
+        if v:
+            out.append(v)
+    return out
 
 
 def _list(value: Any, field: str) -> list[Any]:
@@ -110,34 +123,54 @@ def _v2_names(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
     entries = _list(raw.get("names"), "names")
     if not entries:
         raise _Bad("names", "missing or empty")
-    names = []
-    for i, entry in enumerate(entries):
+    return [_v2_name(entry, i) for i, entry in enumerate(entries)]
+
+
+def _v2_name(entry: Any, i: int) -> dict[str, Any]:
+    # Fast paths for well-typed values; the checking helpers (and field names) only when needed.
+    if type(entry) is not dict:
         entry = _obj(entry, f"names[{i}]")
-        value = _opt_text(entry.get("value"), f"names[{i}].value")
-        if value is None:
-            raise _Bad(f"names[{i}].value", "missing")
-        lang = _opt_text(entry.get("lang"), f"names[{i}].lang")
-        names.append({"value": value, "lang": lang, "types": _strings(entry.get("types"), f"names[{i}].types")})
-    return names
+    value, lang, types = entry.get("value"), entry.get("lang"), entry.get("types")
+    value = value.strip() if type(value) is str else _opt_text(value, f"names[{i}].value")
+    if not value:
+        raise _Bad(f"names[{i}].value", "missing")
+    if lang is not None:
+        lang = (lang.strip() or None) if type(lang) is str else _opt_text(lang, f"names[{i}].lang")
+    clean = _clean(types) if type(types) is list else None
+    return {"value": value, "lang": lang, "types": _strings(types, f"names[{i}].types") if clean is None else clean}
 
 
 def _v2_ids(raw: Mapping[str, Any]) -> dict[str, str]:
     ids: dict[str, str] = {}
     for i, entry in enumerate(_list(raw.get("external_ids"), "external_ids")):
-        entry = _obj(entry, f"external_ids[{i}]")
+        if type(entry) is not dict:
+            entry = _obj(entry, f"external_ids[{i}]")
+        every = entry.get("all")
+        values = _clean(every) if type(every) is list else None
+        if values is None:
+            values = _strings(every, f"external_ids[{i}].all")
         kind = _ID_TYPES.get(str(entry.get("type", "")).lower())
-        values = [entry.get("preferred"), *_strings(entry.get("all"), f"external_ids[{i}].all")]
-        value = next((v for v in values if isinstance(v, str) and v), None)
+        preferred = entry.get("preferred")
+        value = preferred if isinstance(preferred, str) and preferred else (values[0] if values else None)
         if kind and value:
             ids[kind] = value
     return ids
+
+
+def _links(raw: Mapping[str, Any]) -> list[str]:
+    out = []
+    for i, link in enumerate(_list(raw.get("links"), "links")):
+        value = (link if type(link) is dict else _obj(link, f"links[{i}]")).get("value")
+        if isinstance(value, str) and value:
+            out.append(value)
+    return out
 
 
 def _v2_props(raw: Mapping[str, Any]) -> dict[str, Any]:
     locations = _list(raw.get("locations"), "locations")
     first = _obj(locations[0], "locations[0]") if locations else {}
     details = _obj(first.get("geonames_details"), "locations[0].geonames_details")
-    links = [_obj(link, f"links[{i}]").get("value") for i, link in enumerate(_list(raw.get("links"), "links"))]
+    links = _links(raw)
     admin = _obj(raw.get("admin"), "admin")
     last_modified = _obj(admin.get("last_modified"), "admin.last_modified").get("date")
     return {
@@ -146,7 +179,7 @@ def _v2_props(raw: Mapping[str, Any]) -> dict[str, Any]:
         "city": _opt_text(details.get("name"), "locations[0].geonames_details.name"),
         "types": [t.lower() for t in _strings(raw.get("types"), "types")],
         "ids": _v2_ids(raw),
-        "links": [v for v in links if isinstance(v, str) and v],
+        "links": links,
         "domains": _strings(raw.get("domains"), "domains"),
         "last_modified": last_modified if isinstance(last_modified, str) else None,
     }
@@ -221,10 +254,11 @@ def _edge_ends(kind: str, me: str, other: str) -> tuple[EdgeKind, str, str]:
     raise _Bad("relationships.type", f"unknown relationship type {kind!r}")
 
 
-def _edges(raw: Mapping[str, Any], short: str, run: SourceRun) -> list[Edge]:
+def _edges(raw: Mapping[str, Any], short: str, run: SourceRun, own: Provenance) -> list[Edge]:
     edges = []
     for i, rel in enumerate(_list(raw.get("relationships"), "relationships")):
-        rel = _obj(rel, f"relationships[{i}]")
+        if type(rel) is not dict:
+            rel = _obj(rel, f"relationships[{i}]")
         other = ror_short(rel.get("id"))
         if other is None:
             raise _Bad(f"relationships[{i}].id", f"not a ROR id: {rel.get('id')!r:.60}")
@@ -234,12 +268,23 @@ def _edges(raw: Mapping[str, Any], short: str, run: SourceRun) -> list[Edge]:
             raise _Bad(f"relationships[{i}].type", exc.reason) from None
         if src != dst:
             # Provenance names the source-side record, so both sides emit equal edges.
-            edges.append(Edge(kind, f"ror:{src}", f"ror:{dst}", _prov(run, src)))
+            edges.append(Edge(kind, f"ror:{src}", f"ror:{dst}", own if src == short else _prov(run, src)))
     return edges
 
 
-def _names_of(names: Iterable[Mapping[str, Any]], kind: str) -> list[str]:
-    return list(dict.fromkeys(n["value"] for n in names if kind in n["types"]))
+def _display_acronyms_aliases(names: Iterable[Mapping[str, Any]]) -> tuple[str | None, list[str], list[str]]:
+    display: str | None = None
+    acronyms: dict[str, None] = {}
+    aliases: dict[str, None] = {}
+    for n in names:
+        types = n["types"]
+        if display is None and "ror_display" in types:
+            display = n["value"]
+        if "acronym" in types:
+            acronyms[n["value"]] = None
+        if "alias" in types:
+            aliases[n["value"]] = None
+    return display, list(acronyms), list(aliases)
 
 
 def map_record(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
@@ -252,17 +297,18 @@ def map_record(raw: Any, run: SourceRun, location: str = "") -> list[Mapped]:
         if short is None:
             raise _Bad("id", f"not a ROR id: {raw.get('id')!r:.60}")
         props = _v2_props(raw) if "names" in raw or "name" not in raw else _v1_props(raw)
-        display = next((n["value"] for n in props["names"] if "ror_display" in n["types"]), None)
+        display, acronyms, aliases = _display_acronyms_aliases(props["names"])
         if display is None:
             raise _Bad("names", "no name of type ror_display")
         props.update(
-            acronyms=_names_of(props["names"], "acronym"),
-            aliases=_names_of(props["names"], "alias"),
+            acronyms=acronyms,
+            aliases=aliases,
             status=_status(raw.get("status")),
             established=_established(raw.get("established")),
         )
-        props["ids"] = {"ror": f"https://ror.org/{short}", **props["ids"]}
-        node = Node(f"ror:{short}", NodeKind.ORGANISATION, display, _prov(run, short), props)
-        return [node, *_edges(raw, short, run)]
+        prov = _prov(run, short)
+        props["ids"] = {"ror": prov.url, **props["ids"]}
+        node = Node(f"ror:{short}", NodeKind.ORGANISATION, display, prov, props)
+        return [node, *_edges(raw, short, run, prov)]
     except _Bad as exc:
         return [RecordRejected(SOURCE, record_id, exc.field, exc.reason, location)]

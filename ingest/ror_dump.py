@@ -11,7 +11,9 @@ Every relationship is emitted once, and only when both ends are records of
 this dump or already in the store (others are counted in the report's
 notes). After a complete run, ROR edges between two records of this dump
 that the dump no longer asserts are removed: re-ingesting a newer release
-updates the hierarchy, not just the nodes.
+updates the hierarchy, not just the nodes (a store that held no edge of a ROR
+kind before the run skips that sweep). A full dump into an empty or much
+smaller store loads inside ``store.bulk()`` (:func:`ingest.pipeline.bulk_pays`).
 """
 
 from __future__ import annotations
@@ -23,20 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import RecordRejected
-from graph.model import Edge, Node
+from graph.model import Edge, EdgeKind, Node
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore
 from ingest.http import HttpClient
 from ingest.jsonstream import iter_json_records
-from ingest.pipeline import IngestReport, Mapped, SourceRun, load, record_run
+from ingest.pipeline import BATCH, IngestReport, Mapped, SourceRun, bulk_pays, load, record_run
 from ingest.ror import SOURCE, map_record
-from ingest.sourcefile import Member, fetch, guarded, list_members, open_text, release_version
+from ingest.sourcefile import Member, fetch, guarded, list_members, member_size, open_text, release_version
 
 __all__ = ["choose_member", "dump_version", "ingest_ror", "read_dump"]
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
+ROR_EDGE_KINDS = (EdgeKind.PARENT_OF, EdgeKind.RELATED_TO, EdgeKind.SUCCEEDED_BY)
+BYTES_PER_RECORD = 750  # dump bytes per node or edge written (schema v2 dumps: ~1.2 kB and 0.6 edges a record)
 
 
 def choose_member(path: Path) -> Member:
@@ -90,9 +94,10 @@ def read_dump(member: Member, run: SourceRun, store: GraphStore, stats: DumpStat
 
 def _read_dump(member: Member, run: SourceRun, store: GraphStore, stats: DumpStats) -> Iterator[Mapped]:
     edges: dict[str, Edge] = {}
+    label = member.label
     with open_text(member) as fh:
         for rec in iter_json_records(fh):
-            where = f"{member.label}:{rec.line}"
+            where = f"{label}:{rec.line}"
             if rec.error is not None:
                 yield RecordRejected(SOURCE, f"record {rec.index + 1}", "json", rec.error, where)
                 continue
@@ -105,13 +110,19 @@ def _read_dump(member: Member, run: SourceRun, store: GraphStore, stats: DumpSta
                     yield item
     outside = {end for e in edges.values() for end in (e.src, e.dst)} - stats.nodes
     known = stats.nodes | set(store.get_nodes(outside)) if outside else stats.nodes
-    for edge in edges.values():
+    for edge_id, edge in edges.items():
         if edge.src in known and edge.dst in known:
-            stats.edges.add(edge.id)
+            stats.edges.add(edge_id)
             yield edge
         else:
             stats.dangling += 1
     stats.complete = True
+
+
+def may_hold_ror_edges(store: GraphStore) -> bool:
+    """False when the store has no edge of a kind ROR writes (then nothing can be stale)."""
+    present = store.counts().edges
+    return any(present.get(kind.value) for kind in ROR_EDGE_KINDS)
 
 
 def prune_stale_edges(store: GraphStore, stats: DumpStats) -> int:
@@ -132,7 +143,7 @@ def ingest_ror(
     settings: Settings | None = None,
     client: HttpClient | None = None,
     progress: Progress | None = None,
-    batch: int = 5_000,
+    batch: int = BATCH,
 ) -> IngestReport:
     """Load a ROR dump into ``store``; resumable after a crash (same input, same version).
 
@@ -144,12 +155,14 @@ def ingest_ror(
     member = choose_member(fetched.path)
     run = SourceRun(SOURCE, dump_version(member, version), fetched.location)
     stats = DumpStats()
-    report = load(store, read_dump(member, run, store, stats), run, batch=batch, progress=progress)
+    prune = may_hold_ror_edges(store)  # before the run: afterwards every ROR edge is one it wrote
+    bulk = bulk_pays(store, member_size(member) // BYTES_PER_RECORD)
+    report = load(store, read_dump(member, run, store, stats), run, batch=batch, progress=progress, bulk=bulk)
     if stats.dangling:
         report.notes.append(
             f"{stats.dangling:,} relationships point at records in neither this dump nor the store; skipped"
         )
-    if stats.complete and report.failed is None:
+    if prune and stats.complete and report.failed is None:
         removed = prune_stale_edges(store, stats)
         if removed:
             report.notes.append(f"{removed:,} relationships no longer in this release removed")

@@ -31,6 +31,7 @@ __all__ = [
     "guarded",
     "is_url",
     "list_members",
+    "member_size",
     "open_text",
     "release_version",
 ]
@@ -109,6 +110,14 @@ def list_members(path: Path) -> list[Member]:
     if path.suffix.lower() == ".zip":
         raise ValueError(f"{path}: not a readable zip archive (damaged or truncated?)")
     return [Member(path, path.name)]
+
+
+def member_size(member: Member) -> int:
+    """The member's size in bytes (uncompressed, for a zip member)."""
+    if not member.in_zip:
+        return member.path.stat().st_size
+    with zipfile.ZipFile(member.path) as zf:
+        return zf.getinfo(member.name).file_size
 
 
 def open_text(member: Member) -> TextIO:
