@@ -22,6 +22,7 @@ import os
 import platform
 import resource
 import time
+from collections import Counter
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -33,6 +34,7 @@ from bench.generate import ALPHA, GraphSpec, generate_edges, generate_nodes, org
 from bench.store_bench import timed_upsert
 from graph.embedded import EmbeddedStore
 from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance
+from queries.alert_kinds import DEFAULT_MIN_PATH_LEVEL
 from queries.alerts import RunReport, run_alerts
 from queries.watchlist import NAMESPACE, WatchEntry
 
@@ -107,10 +109,11 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed_run(store: EmbeddedStore, hops: int, workers: int) -> tuple[RunReport, float, float]:
+def timed_run(store: EmbeddedStore, hops: int, workers: int, level: str) -> tuple[RunReport, float, float]:
     """The run's report, wall seconds and CPU seconds (this process and its finished workers)."""
     t, c = time.perf_counter(), _cpu()
-    report = run_alerts(store, hops=hops, workers=workers, opener=partial(EmbeddedStore, store.path))
+    opener = partial(EmbeddedStore, store.path)
+    report = run_alerts(store, hops=hops, workers=workers, opener=opener, min_path_level=level)
     return report, time.perf_counter() - t, _cpu() - c
 
 
@@ -122,6 +125,12 @@ def main() -> None:
     parser.add_argument("--hops", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="processes computing states (RSGRAPH_ALERTS_WORKERS)")
     parser.add_argument("--sample", choices=["uniform", "weighted"], default="uniform")
+    parser.add_argument(
+        "--min-path-level",
+        choices=["low", "medium", "high"],
+        default=DEFAULT_MIN_PATH_LEVEL,
+        help="least level of a multi-hop tie that alerts (RSGRAPH_ALERTS_MIN_PATH_LEVEL)",
+    )
     parser.add_argument(
         "--db", type=Path, default=None, help="store file to build or reuse (default: /tmp/alerts-bench-<orgs>.db)"
     )
@@ -136,12 +145,12 @@ def main() -> None:
     watched = choose(spec, args.watched, args.sample)
     watch_all(store, watched)
     degrees = sorted(store.degree(w) for w in watched)
-    first, t1, c1 = timed_run(store, args.hops, args.workers)
+    first, t1, c1 = timed_run(store, args.hops, args.workers, args.min_path_level)
     print(f"run 1 (baselines): {t1:.1f}s wall, {c1:.1f}s CPU", flush=True)
-    second, t2, c2 = timed_run(store, args.hops, args.workers)
+    second, t2, c2 = timed_run(store, args.hops, args.workers, args.min_path_level)
     print(f"run 2 (no change): {t2:.1f}s wall, {c2:.1f}s CPU, {len(second.raised)} alerts", flush=True)
     targets = designate_neighbours(store, watched, 20)
-    third, t3, c3 = timed_run(store, args.hops, args.workers)
+    third, t3, c3 = timed_run(store, args.hops, args.workers, args.min_path_level)
     print(f"run 3 ({len(targets)} designated): {t3:.1f}s wall, {c3:.1f}s CPU, {len(third.raised)} alerts", flush=True)
     result: dict[str, Any] = {
         "store": "embedded",
@@ -167,6 +176,8 @@ def main() -> None:
         "run3_designated": len(targets),
         "run3_alerts": len(third.raised),
         "run3_alert_kinds": sorted({a.alert.kind for a in third.raised}),
+        "run3_alerts_by_severity": dict(Counter(a.alert.severity for a in third.raised).most_common()),
+        "min_path_level": args.min_path_level,
         "baselined": len(first.baselined),
         "errors": len(first.errors) + len(second.errors) + len(third.errors),
         "per_org_ms": round(t2 / max(1, len(watched)) * 1000, 1),

@@ -48,6 +48,9 @@ class Settings:
     ror_client_id: str = _f("", "ROR API client id (raises the ROR rate limit).", secret=True)
     log_level: str = _f("INFO", "Logging level (DEBUG, INFO, WARNING, ERROR).")
     alerts_hops: int = _f(3, "Alerts: a new path of at most this many hops (1-4) to a designated entity is alerted.")
+    alerts_min_path_level: str = _f(
+        "medium", "Alerts: least level (low, medium, high) of a tie of 2+ hops that is alerted; direct ties always are."
+    )
     alerts_workers: int = _f(1, "Alerts: processes computing watched organisations' states in parallel.")
     alerts_smtp_host: str = _f("", "Alerts: SMTP server for e-mail digests; empty: no e-mail.")
     alerts_smtp_port: int = _f(587, "Alerts: SMTP port.")

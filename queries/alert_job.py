@@ -1,4 +1,4 @@
-"""The alert job as configured: the run lock, the configured channels and k, then one run.
+"""The alert job as configured: the run lock, the configured channels, k and minimum path level, then one run.
 
 What the CLI (``rsgraph alerts run|schedule``) and the app's "check now"
 both call, so alerts raised from either go to the same channels and two
@@ -39,5 +39,6 @@ def run_job(
             hops=hops or settings.alerts_hops,
             lists=lists,
             workers=settings.alerts_workers,
+            min_path_level=settings.alerts_min_path_level,
             opener=partial(open_store, settings),
         )

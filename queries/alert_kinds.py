@@ -10,6 +10,12 @@ Kinds:
   :mod:`queries.ties`);
 - ``stronger_tie``: a tie to a designated entity became *materially
   stronger* than what the analyst was last told (:func:`materially_stronger`);
+
+Both tie kinds are about *reportable* ties only: a direct tie (one hop), or a
+longer one whose proximity level is at least ``min_path_level``
+(``RSGRAPH_ALERTS_MIN_PATH_LEVEL``, default medium). A weaker multi-hop tie
+stays in the state and is shown by ``rsgraph check``, but raises nothing; when
+it grows into a reportable one, that is a ``new_path``.
 - ``new_same_as``: a SAME_AS link (band match or possible, not judged
   ``not_same``) from one of its records to a listed entity appears, or a
   possible link is upgraded to match. When the link already brings a
@@ -37,20 +43,24 @@ from typing import Any
 from queries.alert_facts import DesignationFact, OrgState, Record, SameAsFact, TieFact, Told
 
 __all__ = [
+    "DEFAULT_MIN_PATH_LEVEL",
     "MATERIAL_RATIO",
     "MATERIAL_WORKS",
     "Alert",
     "Kind",
     "Severity",
     "alert_id",
+    "check_path_level",
     "diff",
     "materially_stronger",
+    "reportable",
     "told_after",
 ]
 
 MATERIAL_RATIO = 1.25  # strength must grow by at least 25% over what was told
 MATERIAL_WORKS = 3  # or this many more co-authored works with the designated entity
 _LEVELS = ("none", "low", "medium", "high")
+DEFAULT_MIN_PATH_LEVEL = "medium"  # multi-hop ties weaker than this raise no alert (RSGRAPH_ALERTS_MIN_PATH_LEVEL)
 
 
 class Kind(StrEnum):
@@ -295,15 +305,29 @@ def _was_active(state: OrgState, key: str) -> bool:
     return d is not None and d.active
 
 
-def _tie_alerts(prev: OrgState, cur: OrgState) -> list[Alert]:
+def reportable(t: TieFact, min_path_level: str = DEFAULT_MIN_PATH_LEVEL) -> bool:
+    """A tie alerts can be about: a direct tie, or a longer one of at least ``min_path_level``."""
+    return t.hops <= 1 or _LEVELS.index(t.level) >= _LEVELS.index(check_path_level(min_path_level))
+
+
+def check_path_level(level: str) -> str:
+    if level not in _LEVELS[1:]:
+        raise ValueError(f"minimum path level must be one of low, medium, high; got {level!r}")
+    return level
+
+
+def _tie_alerts(prev: OrgState, cur: OrgState, min_path_level: str) -> list[Alert]:
     if prev.hops != cur.hops:
         return []  # k changed: the new ties are a new baseline, not news
     out: list[Alert] = []
     for target, t in cur.ties.items():
-        if target not in prev.ties:
+        if not reportable(t, min_path_level):
+            continue
+        before = prev.ties.get(target)
+        if before is None or not reportable(before, min_path_level):
             out.append(_new_path(cur, t))
             continue
-        told = prev.told.get(target) or told_of(prev.ties[target])
+        told = prev.told.get(target) or told_of(before)
         why = materially_stronger(told, t)
         if why:
             out.append(_stronger(cur, t, why))
@@ -321,11 +345,14 @@ def _same_as_alerts(prev: OrgState, cur: OrgState, designated: list[Alert]) -> l
     return out
 
 
-def diff(prev: OrgState, cur: OrgState) -> list[Alert]:
-    """The alerts raised by going from ``prev`` to ``cur``, most severe first."""
+def diff(prev: OrgState, cur: OrgState, *, min_path_level: str = DEFAULT_MIN_PATH_LEVEL) -> list[Alert]:
+    """The alerts raised by going from ``prev`` to ``cur``, most severe first.
+
+    Tie alerts only for :func:`reportable` ties (multi-hop ties from ``min_path_level`` up).
+    """
     designation = _designation_alerts(prev, cur)
     designated = [a for a in designation if a.kind == Kind.NEWLY_DESIGNATED]
-    alerts = designation + _tie_alerts(prev, cur) + _same_as_alerts(prev, cur, designated)
+    alerts = designation + _tie_alerts(prev, cur, min_path_level) + _same_as_alerts(prev, cur, designated)
     return sorted(alerts, key=Alert.sort_key)
 
 

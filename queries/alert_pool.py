@@ -5,10 +5,16 @@ callable such as ``functools.partial(open_store, settings)``) and builds its
 own run context; states come back in watchlist order. Everything that
 writes — recording alerts, storing states, delivering — stays in the
 calling process, so crash safety does not depend on the workers.
+
+The run context is large (every edge touching a designated entity) and lives
+for the whole run, so it is moved out of the garbage collector's way
+(``gc.freeze``) once built: otherwise every full collection rescans it, which
+tripled the time of some organisations' states on the 1M-organisation graph.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +37,7 @@ def _init(opener: Opener, hops: int, lists: ListsView | None) -> None:
     global _worker
     store = opener()
     _worker = (store, state_context(store, hops=hops, lists=lists))
+    gc.freeze()  # the worker's context lives as long as the worker
 
 
 def _compute(store: GraphStore, ctx: StateContext, entry: WatchEntry) -> Result:
@@ -58,7 +65,11 @@ def states(
     """(entry, state or the exception that stopped it) for each entry, in order."""
     if workers <= 1 or opener is None or len(entries) < 2 * workers:
         ctx = state_context(store, hops=hops, lists=lists)
-        yield (_compute(store, ctx, e) for e in entries)
+        gc.freeze()
+        try:
+            yield (_compute(store, ctx, e) for e in entries)
+        finally:
+            gc.unfreeze()  # the context becomes collectable again once the run is over
         return
     with multiprocessing.get_context("spawn").Pool(workers, _init, (opener, hops, lists)) as pool:
         yield pool.imap(_in_worker, entries, chunksize=4)

@@ -33,7 +33,7 @@ from graph.store import GraphStore
 from queries.alert_dispatch import Delivery, deliver, delivered_on
 from queries.alert_facts import OrgState
 from queries.alert_hooks import checkpoint
-from queries.alert_kinds import Alert, diff, told_after
+from queries.alert_kinds import DEFAULT_MIN_PATH_LEVEL, Alert, check_path_level, diff, told_after
 from queries.alert_pool import Opener, states
 from queries.alert_store import (
     RUNS,
@@ -130,14 +130,14 @@ def _begin(store: GraphStore, now: str) -> tuple[str, str, bool]:
 
 
 def _check(
-    store: GraphStore, entry: WatchEntry, cur: OrgState, run_id: str, channels: Sequence[str], now: str
+    store: GraphStore, entry: WatchEntry, cur: OrgState, run_id: str, channels: Sequence[str], now: str, level: str
 ) -> list[str]:
     """Compare one organisation's state with its last; the outcomes of its alerts ("baselined" for a first run)."""
     prev = load_state(store, entry.org_id)
     if prev is None or prev.watched_since != entry.added_at:
         save_state(store, replace(cur, told=told_after(None, cur, [])))
         return ["baselined"]
-    alerts = diff(prev, cur)
+    alerts = diff(prev, cur, min_path_level=level)
     outcomes = [record_alert(store, a, run_id=run_id, channels=channels, at=now) for a in alerts]
     checkpoint("org_alerts_recorded")
     save_state(store, replace(cur, told=told_after(prev, cur, alerts)))
@@ -154,12 +154,15 @@ def run_alerts(
     now: Callable[[], str] = utc_now,
     workers: int = 1,
     opener: Opener | None = None,
+    min_path_level: str = DEFAULT_MIN_PATH_LEVEL,
 ) -> RunReport:
     """One alert run over the whole watchlist, then delivery of everything pending.
 
     With ``workers`` > 1 and an ``opener`` (a picklable callable opening the
     same store), states are computed in that many processes; all writes stay here.
+    Ties of two or more hops below ``min_path_level`` (low, medium, high) raise nothing.
     """
+    check_path_level(min_path_level)
     t0 = time.perf_counter()
     run_id, started, resumed = _begin(store, now())
     checkpoint("run_started")
@@ -173,7 +176,7 @@ def run_alerts(
             try:
                 if isinstance(cur, Exception):
                     raise cur
-                got = _check(store, entry, cur, run_id, names, now())
+                got = _check(store, entry, cur, run_id, names, now(), min_path_level)
             except Exception as exc:  # one organisation's failure must not silence the others
                 log.error("alert check of %s failed: %s: %s", entry.org_id, type(exc).__name__, exc)
                 errors.append(f"{entry.org_id}: {type(exc).__name__}: {exc}")

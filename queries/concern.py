@@ -4,11 +4,14 @@
 designations on lists of concern (weight from the lists table, never from a
 country), and extends each listed entity to the records effectively SAME_AS
 it (a ROR or OpenAlex record of a listed university). Build it once per store
-version and pass it to every ``ties`` call of a batch.
+version and pass it to every ``ties`` call of a batch; callers that keep none
+get :func:`shared_concern_index`, one per store object, rebuilt when the store
+version, the lists or the SAME_AS policy change.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ __all__ = [
     "concern_index",
     "concern_neighbourhood",
     "is_active",
+    "shared_concern_index",
 ]
 
 
@@ -148,6 +152,28 @@ def concern_index(
             hits[member].extend(ConcernHit(listing, via) for listing in by_entity[entity])
     ordered = {n: tuple(sorted(h, key=lambda x: (len(x.via), x.listing.designation.id))) for n, h in hits.items()}
     return ConcernIndex(ordered, len(entities), version, coverage, names, folded)
+
+
+_SHARED: weakref.WeakKeyDictionary[GraphStore, tuple[ListsView, SameAsPolicy, ConcernIndex]]
+_SHARED = weakref.WeakKeyDictionary()
+
+
+def shared_concern_index(
+    store: GraphStore, lists: ListsView | None = None, policy: SameAsPolicy | None = None
+) -> ConcernIndex:
+    """:func:`concern_index`, built once and reused while the store version, ``lists`` and ``policy`` stay equal.
+
+    Kept per store object (weakly) in this process, the last one built: what a
+    long-running caller that keeps no index of its own reuses between checks.
+    """
+    lists = lists or AllListsCount()
+    policy = policy or same_as_policy(store)
+    known = _SHARED.get(store)
+    if known is not None and known[2].version == store.version() and known[0] == lists and known[1] == policy:
+        return known[2]
+    index = concern_index(store, lists, policy)
+    _SHARED[store] = (lists, policy, index)
+    return index
 
 
 @dataclass(frozen=True, slots=True)

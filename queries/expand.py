@@ -70,7 +70,8 @@ class Expansion:
         if not self.cutoff:
             return 0.0
         left = _candidates(found, self, self.steps, self.limit)
-        return max([self.cutoff, *(tie_bound(t.cost, self.scoring) for t in left.values())])
+        cheapest = min((t.cost for t in left.values()), default=math.inf)  # tie_bound falls as cost grows
+        return max(self.cutoff, tie_bound(cheapest, self.scoring)) if left else self.cutoff
 
     @property
     def blocked(self) -> set[str]:
@@ -189,19 +190,24 @@ def expand(
 
 
 def _candidates(found: Paths, state: Expansion, budget: int, limit: float) -> dict[str, _Todo]:
-    """Nodes to expand now: reached within the step budget by a path that can still carry a reportable tie."""
-    out: dict[str, _Todo] = {}
-    for n in found.cost:
-        if n in state.expanded or n in state.pruned or n in state.terminal:
-            continue
-        level = found.lowest_level(n, limit)
-        if level is None or level >= budget:
-            continue
-        if n in state.shallow and level >= budget - 2:
-            continue  # read from the cache already, and still at most one step from the end
-        cost = found.cheapest_below(n, budget)
-        out[n] = _Todo(level, cost if cost is not None else limit)
-    return out
+    """Nodes to expand now: reached within the step budget by a path that can still carry a reportable tie.
+
+    One pass over the labels below the budget: per node the lowest level reached at cost ≤ ``limit``
+    and the cheapest cost below the budget.
+    """
+    lowest: dict[str, int] = {}
+    cheapest: dict[str, float] = {}
+    expanded, pruned, terminal = state.expanded, state.pruned, state.terminal
+    for level, labels in enumerate(found.levels[:budget]):
+        for n, (c, _p, _l) in labels.items():
+            if n in expanded or n in pruned or n in terminal:
+                continue
+            if c <= limit and n not in lowest:
+                lowest[n] = level
+            if c < cheapest.get(n, math.inf):
+                cheapest[n] = c
+    shallow, deep = state.shallow, budget - 2
+    return {n: _Todo(lv, cheapest[n]) for n, lv in lowest.items() if not (n in shallow and lv >= deep)}
 
 
 def latest_retrieval(g: nx.MultiDiGraph) -> str:

@@ -20,7 +20,7 @@ import networkx as nx
 
 from graph.model import EdgeKind, Node, NodeKind
 from graph.store import GraphStore, SubgraphQuery
-from queries.concern import ConcernIndex, concern_index
+from queries.concern import ConcernIndex, shared_concern_index
 from queries.designations import Designations, designations
 from queries.equivalence import CLASS_HOPS, SameAsPolicy, classes_of, edge_from_nx, same_as_policy
 from queries.evidence import Source, source_of
@@ -217,7 +217,7 @@ def neighbourhood(
     if store.get_node(q.org_id) is None:
         raise LookupError(f"no node {q.org_id!r} in the store")
     policy = policy or same_as_policy(store)
-    concern = concern or concern_index(store, AllListsCount(), policy)
+    concern = concern or shared_concern_index(store, AllListsCount(), policy)
     s = _Growth()
     frontier = _close(store, [q.org_id], policy, s, 0)
     seed = s.rep[q.org_id]

@@ -96,11 +96,23 @@ def _partners(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[Partn
     return partners, trend, len(works)
 
 
+def _shared(g: nx.MultiDiGraph, members: nx.MultiDiGraph, seeds: set[str]) -> Counter[str]:
+    """Per other organisation: how many of the seeds' counted projects (those in ``members``) it takes part in."""
+    shared: Counter[str] = Counter()
+    for u, p, d in g.edges(data=True):
+        if d["kind"] == _PART and u in seeds and p in members:
+            shared.update({x for x, _p, dd in members.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds})
+    return shared
+
+
+def _ranked(shared: Counter[str], top: int) -> list[str]:
+    return sorted(shared, key=lambda x: (-shared[x], x))[:top]
+
+
 def _projects(
     g: nx.MultiDiGraph, members: nx.MultiDiGraph, seeds: set[str], top: int
 ) -> tuple[list[SharedProject], list[Partner]]:
     projects: list[SharedProject] = []
-    shared: Counter[str] = Counter()
     for u, p, d in sorted(g.edges(data=True), key=lambda t: (t[1], t[0])):
         if d["kind"] != _PART or u not in seeds:
             continue
@@ -110,7 +122,6 @@ def _projects(
             if counted
             else set()
         )
-        shared.update(others)
         props, prov = g.nodes[p].get("props") or {}, g.nodes[p]["provenance"]
         projects.append(
             SharedProject(
@@ -124,8 +135,9 @@ def _projects(
                 Source(prov["source"], prov["source_id"], prov["url"], prov["dataset_version"], prov["retrieved_at"]),
             )
         )
-    ranked = sorted(shared, key=lambda x: (-shared[x], x))[:top]
-    return projects, [Partner(x, str(members.nodes[x].get("name", x)), shared[x], None, None) for x in ranked]
+    shared = _shared(g, members, seeds)
+    partners = [Partner(x, str(members.nodes[x].get("name", x)), shared[x], None, None) for x in _ranked(shared, top)]
+    return projects, partners
 
 
 def collaboration_profile(
@@ -152,13 +164,22 @@ def profile(store: GraphStore, org_id: str, *, since: str | None = None, top: in
     seeds = equivalents(store, org_id, same_as_policy(store)).members
     kinds = frozenset({EdgeKind.COLLABORATED_WITH, EdgeKind.PARTICIPATED_IN})
     g = store.subgraph(SubgraphQuery(seeds, hops=1, edge_kinds=kinds, since=since))
-    return collaboration_profile(g, org_id, seeds, project_participants(store, g, seeds, since), top=top)
+    return collaboration_profile(g, org_id, seeds, project_participants(store, g, seeds, since, top=top), top=top)
 
 
 def project_participants(
-    store: GraphStore, g: nx.MultiDiGraph, seeds: Sequence[str], since: str | None, *, limit: int = MAX_PROJECTS
+    store: GraphStore,
+    g: nx.MultiDiGraph,
+    seeds: Sequence[str],
+    since: str | None,
+    *,
+    limit: int = MAX_PROJECTS,
+    top: int = 10,
 ) -> nx.MultiDiGraph:
-    """Every participant of the seeds' ``limit`` most recent projects (the others are not counted)."""
+    """Every participant of the seeds' ``limit`` most recent projects (the others are not counted).
+
+    Read as ids and kinds only; the ``top`` organisations sharing most projects also get their names.
+    """
     own = set(seeds)
     ends = {
         p: (d.get("end") or d.get("start") or "") for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in own
@@ -167,4 +188,8 @@ def project_participants(
     if not recent:
         return nx.MultiDiGraph()
     kinds = frozenset({EdgeKind.PARTICIPATED_IN})
-    return store.subgraph(SubgraphQuery(tuple(sorted(recent)), hops=1, edge_kinds=kinds, since=since))
+    query = SubgraphQuery(tuple(sorted(recent)), hops=1, edge_kinds=kinds, since=since, attributes=False)
+    members = store.subgraph(query)
+    for node in store.get_nodes(_ranked(_shared(g, members, own), top)).values():
+        members.nodes[node.id]["name"] = node.name
+    return members

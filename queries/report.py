@@ -16,7 +16,7 @@ from typing import Any
 
 from graph.model import Node
 from graph.store import GraphStore
-from queries.concern import ConcernIndex, ConcernNeighbourhood, concern_index
+from queries.concern import ConcernIndex, ConcernNeighbourhood, shared_concern_index
 from queries.designations import Designations, Relative, designations
 from queries.equivalence import SameAsPolicy, same_as_policy
 from queries.evidence import EdgeEvidence, Source, source_of
@@ -207,7 +207,7 @@ def due_diligence(
     lists = lists or AllListsCount()
     scoring = scoring or Scoring()
     policy = policy or same_as_policy(store)
-    concern = concern or concern_index(store, lists, policy)
+    concern = concern or shared_concern_index(store, lists, policy)
     found = designations(store, org.id, policy)
     search = find_ties(
         store,

@@ -23,7 +23,7 @@ import networkx as nx
 
 from graph.model import EdgeKind
 from graph.store import GraphStore
-from queries.concern import ConcernHit, ConcernIndex, ConcernNeighbourhood, concern_index
+from queries.concern import ConcernHit, ConcernIndex, ConcernNeighbourhood, shared_concern_index
 from queries.equivalence import SameAsPolicy, edge_from_nx, equivalents, same_as_policy
 from queries.evidence import EdgeEvidence, ListEntry, edge_evidence, list_entry
 from queries.expand import TERMINAL_KINDS, expand
@@ -276,7 +276,7 @@ def find_ties(
     lists = lists or AllListsCount()
     scoring = scoring or Scoring()
     policy = policy or same_as_policy(store)
-    concern = concern or concern_index(store, lists, policy)
+    concern = concern or shared_concern_index(store, lists, policy)
     seeds = tuple(records) if records is not None else equivalents(store, org_id, policy).members
     grown = expand(
         store,

@@ -6,14 +6,15 @@ from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.embedded import EmbeddedStore
 from graph.model import Edge
 from graph.store import GraphStore
-from queries.alert_facts import TieFact, Told
-from queries.alert_kinds import alert_id, materially_stronger
+from queries.alert_facts import OrgState, TieFact, Told
+from queries.alert_kinds import alert_id, diff, materially_stronger
 from queries.alerts import run_alerts
 from queries.watchlist import unwatch, watch
 from tests.alerts import world as w
@@ -21,8 +22,26 @@ from tests.queries import world as q
 from tests.queries.world import ALPHA, designated_on, listed, same_as
 
 
-def _tie(strength: float, level: str, hops: int, works: tuple[tuple[str, int], ...] = ()) -> TieFact:
-    return TieFact("t", "T", strength, level, hops, (), (), (), (), works, ())
+def _tie(strength: float, level: str, hops: int, works: tuple[tuple[str, int], ...] = (), target: str = "t") -> TieFact:
+    return TieFact(target, "T", strength, level, hops, (), (), (), (), works, ())
+
+
+def _state(*ties: TieFact) -> OrgState:
+    return OrgState("ror:1", "One", 3, "2026-01-01", ties={t.target: t for t in ties})
+
+
+def test_weak_multi_hop_ties_raise_nothing_until_they_reach_the_minimum_level() -> None:
+    weak = _tie(0.02, "low", 3, target="far")
+    direct = _tie(0.02, "low", 1, target="near")
+    assert [a.evidence_key for a in diff(_state(), _state(weak, direct))] == ["near"]  # default: medium
+    assert sorted(a.evidence_key for a in diff(_state(), _state(weak, direct), min_path_level="low")) == ["far", "near"]
+    grown = _tie(0.06, "medium", 3, target="far")
+    ((kind, key),) = [(a.kind, a.evidence_key) for a in diff(_state(weak), _state(grown))]
+    assert (kind, key) == ("new_path", "far")  # first alert about it: a new path, not a stronger tie
+    assert diff(_state(weak), _state(_tie(0.04, "low", 3, target="far"))) == []  # +100%, still low: quiet
+    assert diff(_state(grown), _state(weak)) == []
+    with pytest.raises(ValueError, match="low, medium, high"):
+        diff(_state(), _state(weak), min_path_level="none")
 
 
 def test_materially_stronger_is_defined_by_level_hops_ratio_and_new_works() -> None:

@@ -6,8 +6,9 @@ import pytest
 
 from graph.resolve.judgements import record
 from graph.store import GraphStore
+from queries.concern import concern_index, shared_concern_index
 from queries.ties import MAX_HOPS, find_ties, ties
-from tests.queries.world import ALPHA, load_world
+from tests.queries.world import ALPHA, designated_on, listed, load_world
 
 BRAVO = "list:us_bis_entity_list:7"
 CHARLIE = "list:eu_fsf:3"
@@ -99,6 +100,18 @@ def test_not_same_judgement_hides_a_match_link(world: GraphStore) -> None:
     assert BRAVO in _by_target(ties(world, ALPHA))
     record(world, BRAVO, "openalex:I300", "not_same", by="analyst", why="different institute in the same city")
     assert BRAVO not in _by_target(ties(world, ALPHA))
+
+
+def test_the_shared_concern_index_is_rebuilt_when_the_store_or_the_judgements_change(world: GraphStore) -> None:
+    first = shared_concern_index(world)
+    assert shared_concern_index(world) is first  # reused while nothing changed
+    world.upsert_nodes(listed("us_bis_entity_list", "99", "Newly Listed Institute", "ZZ", "legal_restriction"))
+    world.upsert_edges([designated_on("us_bis_entity_list", "99")])
+    grown = shared_concern_index(world)
+    assert "list:us_bis_entity_list:99" in grown.hits and grown.hits == concern_index(world).hits
+    record(world, BRAVO, "openalex:I300", "not_same", by="analyst", why="different institute")
+    judged = shared_concern_index(world)  # same store version, new policy
+    assert judged is not grown and "openalex:I300" not in judged.hits
 
 
 def test_possible_link_is_not_followed(world: GraphStore) -> None:
