@@ -11,6 +11,11 @@ the embedded store's index rebuild at the end of a bulk load is counted),
 not record generation; ``*_cpu_s`` rates use this process's CPU time over
 the same spans, which is steadier on a shared machine. Each latency is
 measured with full attributes and ids-only (``attributes=False``).
+Peak resident memory is reported for the whole run and apart for the load
+and the queries (Linux: the high-water mark is reset between phases), so a
+large query result is not mistaken for the store's own footprint. ``--db``
+builds the embedded store at that path and keeps it, so ``bench.check_bench``
+and ``bench.alerts_bench`` can reuse the same 1M/5M graph.
 """
 
 from __future__ import annotations
@@ -83,6 +88,17 @@ def timed_bulk_load(
     return n, wall + spent, cpu + spent_cpu
 
 
+def peak_rss_mb(reset: bool = False) -> int:
+    """This process's resident high-water mark in MB (Linux ``VmHWM``); ``reset`` starts a new phase."""
+    status = Path("/proc/self/status")
+    if not status.exists():
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    hwm = next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+    if reset:
+        Path("/proc/self/clear_refs").write_text("5")
+    return round(hwm / 1024)
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
@@ -113,9 +129,9 @@ def latencies(store: GraphStore, seeds: list[str]) -> dict[str, dict[str, float]
     return out
 
 
-def open_bench_store(kind: str, workdir: Path) -> GraphStore:
+def open_bench_store(kind: str, workdir: Path, db: Path | None = None) -> GraphStore:
     if kind == "embedded":
-        return EmbeddedStore(workdir / "bench.db")
+        return EmbeddedStore(db or workdir / "bench.db")
     from graph import neo4j_server
     from graph.neo4j_store import Neo4jStore
 
@@ -125,16 +141,10 @@ def open_bench_store(kind: str, workdir: Path) -> GraphStore:
     return store
 
 
-def run(kind: str, spec: GraphSpec, queries: int, workdir: Path) -> dict[str, Any]:
-    store = open_bench_store(kind, workdir)
+def load(store: GraphStore, spec: GraphSpec) -> dict[str, Any]:
     n_nodes, t_nodes, c_nodes = timed_bulk_load(store, store.upsert_nodes, generate_nodes(spec))
     n_edges, t_edges, c_edges = timed_bulk_load(store, store.upsert_edges, generate_edges(spec))
-    rng = np.random.default_rng(7)
-    candidates = [org_id(int(i)) for i in rng.integers(0, spec.orgs, size=queries * 3)]
-    seeds = [s for s in candidates if store.degree(s) <= 5000][:queries]
-    result = {
-        "store": kind,
-        "orgs": spec.orgs,
+    return {
         "nodes": n_nodes,
         "edges": n_edges,
         "node_upsert_per_s": round(n_nodes / t_nodes),
@@ -142,10 +152,33 @@ def run(kind: str, spec: GraphSpec, queries: int, workdir: Path) -> dict[str, An
         "node_upsert_per_cpu_s": round(n_nodes / c_nodes),
         "edge_upsert_per_cpu_s": round(n_edges / c_edges),
         "load_average_at_load": round(os.getloadavg()[0], 1),
+    }
+
+
+def run(
+    kind: str, spec: GraphSpec, queries: int, workdir: Path, db: Path | None = None, reuse: bool = False
+) -> dict[str, Any]:
+    store = open_bench_store(kind, workdir, db)
+    peak_rss_mb(reset=True)
+    if reuse:
+        counts = store.counts()
+        loaded: dict[str, Any] = {"nodes": sum(counts.nodes.values()), "edges": sum(counts.edges.values())}
+    else:
+        loaded = load(store, spec)
+    rss_load = peak_rss_mb(reset=True)
+    rng = np.random.default_rng(7)
+    candidates = [org_id(int(i)) for i in rng.integers(0, spec.orgs, size=queries * 3)]
+    seeds = [s for s in candidates if store.degree(s) <= 5000][:queries]
+    result = {
+        "store": kind,
+        "orgs": spec.orgs,
+        **loaded,
         **latencies(store, seeds),
         "degree_cap": DEGREE_CAP,
         "queries": len(seeds),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_load_mb": rss_load,
+        "peak_rss_queries_mb": peak_rss_mb(),
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
     }
     if isinstance(store, EmbeddedStore):
@@ -160,11 +193,12 @@ def run(kind: str, spec: GraphSpec, queries: int, workdir: Path) -> dict[str, An
 
 def table_row(r: dict[str, Any]) -> str:
     return (
-        f"| {r['store']} | {r['orgs']:,} / {r['edges']:,} | {r['node_upsert_per_s']:,} | {r['edge_upsert_per_s']:,} "
+        f"| {r['store']} | {r['orgs']:,} / {r['edges']:,} | {r.get('node_upsert_per_s', 0):,} "
+        f"| {r.get('edge_upsert_per_s', 0):,} "
         f"| {r['hop2']['p50_ms']} / {r['hop2']['p95_ms']} "
         f"| {r['hop2_capped']['p50_ms']} / {r['hop2_capped']['p95_ms']} "
         f"| {r['hop3_capped']['p50_ms']} / {r['hop3_capped']['p95_ms']} ({r['hop3_capped']['mean_nodes']:,} nodes) "
-        f"| {r['peak_rss_mb']:,} |"
+        f"| {r.get('peak_rss_load_mb', r['peak_rss_mb']):,} / {r.get('peak_rss_queries_mb', r['peak_rss_mb']):,} |"
     )
 
 
@@ -175,11 +209,13 @@ def main() -> None:
     parser.add_argument("--store", choices=["embedded", "neo4j"], default="embedded")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--workdir", type=Path, default=None, help="where the store is built (default: a temp dir)")
+    parser.add_argument("--db", type=Path, default=None, help="embedded: build the store here and keep it")
+    parser.add_argument("--reuse", action="store_true", help="with --db: query the store already there, no load")
     parser.add_argument("--doc", action="store_true", help="append the table row to docs/benchmarks.md")
     args = parser.parse_args()
     spec = GraphSpec(args.orgs, args.edges)
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
-        result = run(args.store, spec, args.queries, Path(tmp))
+        result = run(args.store, spec, args.queries, Path(tmp), args.db, args.reuse and args.db is not None)
     OUT.mkdir(exist_ok=True)
     (OUT / f"store-{args.store}-{args.orgs}.json").write_text(json.dumps(result, indent=2))
     print(json.dumps(result, indent=2))

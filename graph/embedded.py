@@ -41,7 +41,7 @@ _CODE_NAME = {c: k.value for k, c in KIND_CODE.items()}
 _CACHE = -131072  # SQLite page cache: 128 MiB
 _BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the identity index)
 _BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
-_KEY_MEMO = 2_000_000  # endpoint id -> key memo entries kept per upsert call
+_KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
 
 
 def _filters(kind: str | int | None, source: str | None) -> tuple[str, list[Any]]:
@@ -112,6 +112,7 @@ class EmbeddedStore:
             finally:
                 self._bulk_depth -= 1
                 if self._bulk_depth == 0:
+                    self._keys.clear()
                     self._rollback()
                     ensure_indexes(self._conn)
                     self._conn.execute(f"PRAGMA cache_size={_CACHE}")

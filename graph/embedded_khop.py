@@ -18,7 +18,7 @@ from typing import Any
 from graph.store import SubgraphQuery
 from graph.window import lower_bound, upper_bound
 
-__all__ = ["Expansion", "chunks", "degrees", "expand"]
+__all__ = ["Expansion", "chunks", "degrees", "expand", "over"]
 
 CHUNK = 5000
 
@@ -47,6 +47,26 @@ def degrees(conn: sqlite3.Connection, keys: Sequence[int]) -> dict[int, int]:
             for key, n in conn.execute(sql, part):
                 out[key] += n
     return out
+
+
+def over(conn: sqlite3.Connection, keys: Sequence[int], cap: int) -> set[int]:
+    """The keys whose degree exceeds ``cap``: each direction is counted only up to ``cap + 1``.
+
+    A hub's thousands of index entries are not all read, yet the answer is
+    exact: if neither direction reached ``cap + 1`` the sum is the degree.
+    """
+    hubs: set[int] = set()
+    for part in chunks(keys, 500):
+        values = ",".join(["(?)"] * len(part))
+        sql = (
+            f"WITH k(key) AS (VALUES {values}) SELECT key, "
+            "(SELECT count(*) FROM (SELECT 1 FROM edges WHERE src = k.key LIMIT ?)) + "
+            "(SELECT count(*) FROM (SELECT 1 FROM edges WHERE dst = k.key LIMIT ?)) FROM k"
+        )
+        for key, n in conn.execute(sql, [*part, cap + 1, cap + 1]):
+            if n > cap:
+                hubs.add(key)
+    return hubs
 
 
 def _filter_sql(query: SubgraphQuery, codes: Collection[int] | None) -> tuple[str, list[Any]]:
@@ -80,9 +100,7 @@ def _expandable(
 ) -> list[int]:
     if cap is None:
         return frontier
-    checked = [k for k in frontier if k not in seeds]
-    degree = degrees(conn, checked)
-    hubs = {k for k in checked if degree[k] > cap}
+    hubs = over(conn, [k for k in frontier if k not in seeds], cap)
     out.pruned.extend(hubs)
     return [k for k in frontier if k not in hubs]
 
