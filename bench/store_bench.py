@@ -202,6 +202,16 @@ def table_row(r: dict[str, Any]) -> str:
     )
 
 
+def with_row(doc: str, row: str) -> str:
+    """``doc`` with ``row`` added at the end of the store table (the one whose header starts ``| store |``)."""
+    lines = doc.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| store |"))
+    end = start
+    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+        end += 1
+    return "\n".join([*lines[: end + 1], row, *lines[end + 1 :]]) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs", type=int, default=100_000)
@@ -221,8 +231,7 @@ def main() -> None:
     print(json.dumps(result, indent=2))
     print(table_row(result))
     if args.doc:
-        with DOC.open("a", encoding="utf-8") as fh:
-            fh.write(table_row(result) + "\n")
+        DOC.write_text(with_row(DOC.read_text(encoding="utf-8"), table_row(result)), encoding="utf-8")
 
 
 if __name__ == "__main__":

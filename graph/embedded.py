@@ -40,6 +40,7 @@ _CODE_KIND = {c: k for k, c in KIND_CODE.items()}
 _CODE_NAME = {c: k.value for k, c in KIND_CODE.items()}
 _CACHE = -131072  # SQLite page cache: 128 MiB
 _BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the identity index)
+_MMAP = 268435456  # bytes of the file mapped for reads: 256 MiB
 _BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
 _KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
 
@@ -71,7 +72,7 @@ class EmbeddedStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(f"PRAGMA cache_size={_CACHE}")
         self._conn.execute("PRAGMA temp_store=MEMORY")
-        self._conn.execute("PRAGMA mmap_size=268435456")
+        self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
 
     # -- transactions -------------------------------------------------------
 
@@ -105,6 +106,7 @@ class EmbeddedStore:
                     self._conn.execute(f"DROP INDEX IF EXISTS {name}")
                 self._conn.execute("COMMIT")
                 self._conn.execute(f"PRAGMA cache_size={_BULK_CACHE}")
+                self._conn.execute("PRAGMA mmap_size=0")  # the page cache serves a load; no second copy mapped
                 self._conn.execute(f"PRAGMA wal_autocheckpoint={_BULK_CHECKPOINT}")
             self._bulk_depth += 1
             try:
@@ -116,6 +118,8 @@ class EmbeddedStore:
                     self._rollback()
                     ensure_indexes(self._conn)
                     self._conn.execute(f"PRAGMA cache_size={_CACHE}")
+                    self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back
+                    self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
                     self._conn.execute("PRAGMA wal_autocheckpoint=1000")
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
