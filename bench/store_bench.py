@@ -28,13 +28,14 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from bench.generate import GraphSpec, generate_edges, generate_nodes, org_id
+from graph.batching import batches
 from graph.embedded import EmbeddedStore
 from graph.model import Edge, Node
 from graph.store import GraphStore, SubgraphQuery, UpsertResult
@@ -45,23 +46,12 @@ DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
 DEGREE_CAP = 1000
 
 
-def _chunks(records: Iterable[T], size: int) -> Iterator[list[T]]:
-    chunk: list[T] = []
-    for r in records:
-        chunk.append(r)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def timed_upsert(
     upsert: Callable[[list[T]], UpsertResult], records: Iterable[T], size: int = 50_000
 ) -> tuple[int, float, float]:
     """Records upserted, wall seconds and CPU seconds spent inside ``upsert``."""
     n, spent, cpu = 0, 0.0, 0.0
-    for chunk in _chunks(records, size):
+    for chunk in batches(records, size):
         t, c = time.perf_counter(), time.process_time()
         upsert(chunk)
         spent += time.perf_counter() - t

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.batching import batches as chunked
 from graph.canonical import canonical_json, has_float
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node, searchable_names
@@ -42,14 +43,7 @@ def hash64(text: str) -> int:
 
 
 def batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return chunked(records, size)
 
 
 EdgeIdentity = tuple[int, int, int, str]  # src key, kind code, dst key, edge key

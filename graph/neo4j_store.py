@@ -41,6 +41,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from graph import neo4j_cypher as cy
 from graph import neo4j_khop as khop
 from graph import neo4j_rows as rows
+from graph.batching import batches
 from graph.errors import RecordRejected, SchemaVersionError, StoreError
 from graph.model import Edge, EdgeKind, Node, NodeKind
 from graph.search import MAX_DF, generating_tokens, rank, score_candidates
@@ -53,17 +54,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 P = TypeVar("P")
 _PAGE = 5_000  # records per page of iter_nodes / iter_edges
-
-
-def _batches(records: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _ahead(batches: Iterable[list[T]], prepare: Callable[[list[T]], P]) -> Iterator[P]:
@@ -182,7 +172,7 @@ class Neo4jStore:
 
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         total = UpsertResult(version=self.version())
-        for batch in _ahead(_batches(nodes, self.batch_size), rows.prepare_nodes):
+        for batch in _ahead(batches(nodes, self.batch_size), rows.prepare_nodes):
             total = total + self._write_nodes(batch)
         return total
 
@@ -222,7 +212,7 @@ class Neo4jStore:
 
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         total = UpsertResult(version=self.version())
-        for batch in _ahead(_batches(edges, self.batch_size), rows.prepare_edges):
+        for batch in _ahead(batches(edges, self.batch_size), rows.prepare_edges):
             total = total + self._write_edges(batch)
         return total
 

@@ -14,9 +14,9 @@ that became possible. Targets still missing are counted, never quarantined.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
+from graph.batching import batches
 from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance
 from graph.store import GraphStore
 from ingest.openalex_map import SOURCE, ror_short
@@ -62,21 +62,10 @@ def _edge(node: Node, target: str, explanation: str) -> Edge:
     return Edge(EdgeKind.SAME_AS, node.id, target, prov, props=props)
 
 
-def _chunks(store: GraphStore) -> Iterator[list[Node]]:
-    chunk: list[Node] = []
-    for node in store.iter_nodes(source=SOURCE):
-        chunk.append(node)
-        if len(chunk) >= _BATCH:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def link_identifiers(store: GraphStore) -> LinkReport:
     """Write SAME_AS from OpenAlex nodes to the ROR / CORDIS nodes their identifiers name, where present."""
     report = LinkReport()
-    for chunk in _chunks(store):
+    for chunk in batches(store.iter_nodes(source=SOURCE), _BATCH):
         claims = [(node, target, why) for node in chunk for target, why in same_as_claims(node)]
         present = store.get_nodes({target for _n, target, _w in claims})
         edges = [_edge(node, target, why) for node, target, why in claims if target in present]

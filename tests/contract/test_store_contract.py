@@ -176,21 +176,7 @@ SHAPES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        SubgraphQuery(("test:o1",), hops=1),
-        SubgraphQuery(("test:o1",), hops=2),
-        SubgraphQuery(("test:o1",), hops=4),
-        SubgraphQuery(("test:o0", "test:o5"), hops=2),
-        SubgraphQuery(("test:o1",), hops=3, edge_kinds=frozenset({EdgeKind.COLLABORATED_WITH})),
-        SubgraphQuery(("test:o1",), hops=3, since="2021", until="2022"),
-        SubgraphQuery(("test:o1",), hops=3, until="2020-06"),
-        SubgraphQuery(("test:o1",), hops=3, degree_cap=2),
-        SubgraphQuery(("test:missing",), hops=2),
-    ],
-    ids=repr,
-)
+@pytest.mark.parametrize("query", SHAPES, ids=repr)
 def test_subgraph_equals_networkx_oracle(store: GraphStore, query: SubgraphQuery) -> None:
     nodes, edges = small_world()
     load(store, nodes, edges)
