@@ -19,6 +19,7 @@ import heapq
 import math
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import networkx as nx
@@ -47,25 +48,31 @@ class Link:
 Links = dict[str, dict[str, Link]]  # symmetric adjacency: links[u][v] is links[v][u]
 
 
-def _grouped(g: nx.MultiDiGraph, keep: EdgeFilter) -> dict[tuple[str, str], dict[str, list[EdgeRef]]]:
+def _grouped(g: nx.MultiDiGraph, keep: EdgeFilter, links: Links) -> dict[tuple[str, str], dict[str, list[EdgeRef]]]:
+    """The edges of ``g`` by pair and kind, but for pairs ``links`` holds already."""
     groups: dict[tuple[str, str], dict[str, list[EdgeRef]]] = {}
+    empty: dict[str, Link] = {}
     for u, v, key, data in g.edges(keys=True, data=True):
-        if keep(u, v, data):
+        if v not in links.get(u, empty) and keep(u, v, data):
             pair = (u, v) if u < v else (v, u)
             groups.setdefault(pair, {}).setdefault(data["kind"], []).append((u, v, key, data))
     return groups
 
 
+_edge_key = itemgetter(2)
+
+
 def _strongest(by_kind: Mapping[str, list[EdgeRef]], year: int, scoring: Scoring) -> Link | None:
     best: Link | None = None
-    for kind in sorted(by_kind):
+    for kind in by_kind if len(by_kind) == 1 else sorted(by_kind):
         refs = by_kind[kind]
         strength = edge_strength(link_facts(kind, (r[3] for r in refs)), year, scoring)
         if strength <= 0.0:
             continue
         cost = edge_cost(strength, kind, scoring)
         if best is None or cost < best.cost - _EPS:
-            best = Link(kind, strength, cost, half_steps(kind), tuple(sorted(refs, key=lambda r: r[2])))
+            ordered = tuple(refs) if len(refs) == 1 else tuple(sorted(refs, key=_edge_key))
+            best = Link(kind, strength, cost, half_steps(kind), ordered)
     return best
 
 
@@ -80,9 +87,7 @@ def add_links(links: Links, g: nx.MultiDiGraph, year: int, scoring: Scoring, kee
     """Add the pairs of ``g`` not yet linked (all edges of a pair arrive in one fetch)."""
     for n in g.nodes:
         links.setdefault(n, {})
-    for (u, v), by_kind in _grouped(g, keep).items():
-        if v in links[u]:
-            continue
+    for (u, v), by_kind in _grouped(g, keep, links).items():
         link = _strongest(by_kind, year, scoring)
         if link is not None:
             links[u][v] = link

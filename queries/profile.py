@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -96,11 +97,17 @@ def _partners(g: nx.MultiDiGraph, seeds: set[str], top: int) -> tuple[list[Partn
     return partners, trend, len(works)
 
 
-def _shared(g: nx.MultiDiGraph, members: nx.MultiDiGraph, seeds: set[str]) -> Counter[str]:
+def _own_projects(g: nx.MultiDiGraph, seeds: set[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The seeds' PARTICIPATED_IN edges ``(seed, project, data)``, by project then seed."""
+    own = [(u, p, d) for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in seeds]
+    return sorted(own, key=lambda t: (t[1], t[0]))
+
+
+def _shared(own: list[tuple[str, str, dict[str, Any]]], members: nx.MultiDiGraph, seeds: set[str]) -> Counter[str]:
     """Per other organisation: how many of the seeds' counted projects (those in ``members``) it takes part in."""
     shared: Counter[str] = Counter()
-    for u, p, d in g.edges(data=True):
-        if d["kind"] == _PART and u in seeds and p in members:
+    for _u, p, _d in own:
+        if p in members:
             shared.update({x for x, _p, dd in members.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds})
     return shared
 
@@ -113,9 +120,8 @@ def _projects(
     g: nx.MultiDiGraph, members: nx.MultiDiGraph, seeds: set[str], top: int
 ) -> tuple[list[SharedProject], list[Partner]]:
     projects: list[SharedProject] = []
-    for u, p, d in sorted(g.edges(data=True), key=lambda t: (t[1], t[0])):
-        if d["kind"] != _PART or u not in seeds:
-            continue
+    own = _own_projects(g, seeds)
+    for _u, p, d in own:
         counted = p in members
         others = (
             {x for x, _p, dd in members.in_edges(p, data=True) if dd["kind"] == _PART and x not in seeds}
@@ -135,7 +141,7 @@ def _projects(
                 Source(prov["source"], prov["source_id"], prov["url"], prov["dataset_version"], prov["retrieved_at"]),
             )
         )
-    shared = _shared(g, members, seeds)
+    shared = _shared(own, members, seeds)
     partners = [Partner(x, str(members.nodes[x].get("name", x)), shared[x], None, None) for x in _ranked(shared, top)]
     return projects, partners
 
@@ -181,15 +187,16 @@ def project_participants(
     Read as ids and kinds only; the ``top`` organisations sharing most projects also get their names.
     """
     own = set(seeds)
-    ends = {
-        p: (d.get("end") or d.get("start") or "") for u, p, d in g.edges(data=True) if d["kind"] == _PART and u in own
-    }
+    edges = _own_projects(g, own)
+    ends: dict[str, str] = {}
+    for _u, p, d in edges:  # a project several seeds take part in: its latest date
+        ends[p] = max(ends.get(p, ""), d.get("end") or d.get("start") or "")
     recent = sorted(ends, key=lambda p: (ends[p], p), reverse=True)[:limit]
     if not recent:
         return nx.MultiDiGraph()
     kinds = frozenset({EdgeKind.PARTICIPATED_IN})
     query = SubgraphQuery(tuple(sorted(recent)), hops=1, edge_kinds=kinds, since=since, attributes=False)
     members = store.subgraph(query)
-    for node in store.get_nodes(_ranked(_shared(g, members, own), top)).values():
+    for node in store.get_nodes(_ranked(_shared(edges, members, own), top)).values():
         members.nodes[node.id]["name"] = node.name
     return members
