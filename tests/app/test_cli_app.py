@@ -47,10 +47,9 @@ def test_streamlit_command_is_headless_on_the_given_address() -> None:
     assert pairs["--server.headless"] == "true" and pairs["--browser.gatherUsageStats"] == "false"
 
 
-def test_app_refuses_a_public_address_without_login(tmp_path: Path) -> None:
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["app", "--store", str(tmp_path / "x.db"), "--host", "0.0.0.0"])
+def test_app_refuses_a_public_address_without_login(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no config file of the checkout's working directory is read
+    result = CliRunner().invoke(main, ["app", "--store", str(tmp_path / "x.db"), "--host", "0.0.0.0"])
     assert result.exit_code != 0
     assert "refusing to listen on 0.0.0.0" in result.output and "127.0.0.1" in result.output
 
