@@ -73,5 +73,8 @@ def parse_json(text: str) -> Any:
     (orjson reads an int beyond 64 bits as a float; json keeps it exact, and
     floats are rare enough in stored facts to take the slow path.)
     """
-    value = orjson.loads(text)
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:  # what orjson refuses and json reads (NaN, 1e400): json's answer or error
+        return json.loads(text)
     return json.loads(text) if has_float(value) else value

@@ -9,13 +9,12 @@ Ids are stable and carry a source prefix (``ror:…``, ``openalex:I…``,
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from graph.canonical import canonical_json
+from graph.canonical import canonical_json, parse_json
 
 __all__ = [
     "ID_PREFIXES",
@@ -236,14 +235,14 @@ def content_hash(record: Node | Edge) -> str:
 
 def edge_from_facts(facts: str, retrieved_at: str) -> Edge:
     """Rebuild an edge from :func:`facts_json` output and its retrieval time."""
-    kind, src, dst, key, start, end, props, source, source_id, url, version = json.loads(facts)
+    kind, src, dst, key, start, end, props, source, source_id, url, version = parse_json(facts)
     prov = Provenance(source, source_id, url, retrieved_at, version)
     return Edge(EdgeKind(kind), src, dst, prov, key, start, end, props)
 
 
 def node_from_facts(facts: str, retrieved_at: str) -> Node:
     """Rebuild a node from :func:`facts_json` output and its retrieval time."""
-    node_id, kind, name, props, source, source_id, url, version = json.loads(facts)
+    node_id, kind, name, props, source, source_id, url, version = parse_json(facts)
     return Node(node_id, NodeKind(kind), name, Provenance(source, source_id, url, retrieved_at, version), props)
 
 

@@ -9,14 +9,13 @@ date bounds from :mod:`graph.window`.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from graph.canonical import canonical_json
+from graph.canonical import canonical_json, parse_json
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node, NodeKind, Provenance, hash_text, searchable_names
 from graph.text import name_tokens
@@ -56,7 +55,7 @@ def json_text(value: Mapping[str, Any]) -> str:
 
 
 def json_dict(text: str | None) -> dict[str, Any]:
-    return dict(json.loads(text)) if text else {}
+    return dict(parse_json(text)) if text else {}
 
 
 def token_set(node: Node) -> list[str]:
