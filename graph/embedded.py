@@ -183,11 +183,11 @@ class EmbeddedStore:
         idents = [ident for i in dict.fromkeys(edge_ids) for ident in edge_identities(i)]
         with self._lock:
             try:
-                self._conn.execute("BEGIN IMMEDIATE")
+                version = self._begin()
                 before = self._conn.total_changes
                 self._conn.executemany("DELETE FROM edges WHERE src=? AND kind=? AND dst=? AND ekey=?", idents)
                 removed = self._conn.total_changes - before
-                self._conn.execute("COMMIT")
+                self._commit(version, removed > 0)  # a removal moves the version: caches keyed on it see it
             except BaseException:
                 self._rollback()
                 raise

@@ -262,11 +262,14 @@ class Neo4jStore:
         groups = _by_kind((rows.kind_of_edge_id(i), i) for i in dict.fromkeys(edge_ids))
 
         def work(tx: ManagedTransaction) -> int:
+            current = self._lock(tx)
             removed = 0
             for kind, ids in groups.items():
                 if kind is None:
                     continue
                 removed += int(tx.run(cy.remove_edges(kind), ids=ids).single(strict=True)["n"])
+            if removed:
+                tx.run(cy.BUMP, v=current + 1).consume()  # a removal moves the version: caches keyed on it see it
             return removed
 
         return self._write(work)

@@ -28,9 +28,10 @@ from graph.model import Node
 from graph.settings import Settings, load_settings
 from graph.store import GraphStore
 from ingest.cordis import SOURCE, Participation, map_participation, map_project, organisation_node
+from ingest.cordis_dropped import Participations, remove_dropped
 from ingest.http import HttpClient
 from ingest.jsonstream import iter_json_records
-from ingest.pipeline import BATCH, IngestReport, Mapped, SourceRun, bulk_pays, load
+from ingest.pipeline import BATCH, IngestReport, Mapped, SourceRun, bulk_pays, load, record_run
 from ingest.sourcefile import Member, fetch, guarded, list_members, member_size, open_text
 
 __all__ = ["CordisInput", "RawRow", "find_inputs", "ingest_cordis", "read_rows"]
@@ -159,8 +160,14 @@ def cordis_version(project_rows: list[RawRow], inputs: CordisInput) -> str:
     return "sha256:" + hashlib.sha256(member.path.read_bytes()).hexdigest()[:12]
 
 
-def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | None) -> Iterator[Mapped]:
-    """Projects, then participation edges, then one node per PIC (in PIC order)."""
+def cordis_records(
+    run: SourceRun, project_rows: list[RawRow], orgs: Member | None, seen: Participations | None = None
+) -> Iterator[Mapped]:
+    """Projects, then participation edges, then one node per PIC (in PIC order).
+
+    ``seen`` is filled with what the organisations file lists, for :func:`remove_dropped`.
+    """
+    seen = seen if seen is not None else Participations()
     dates: dict[str, tuple[str | None, str | None]] = {}
     refused: set[str] = set()  # ids of project rows that were quarantined
     for row in project_rows:
@@ -179,6 +186,7 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
     names: dict[str, dict[str, None]] = {}
     for index, row in enumerate(read_rows(orgs)):
         if row.values is None:
+            seen.unreadable = True
             yield _rejected(row)
             continue
         part = map_participation(row.values, run, row.location, index=index, project_dates=dates)
@@ -188,8 +196,10 @@ def cordis_records(run: SourceRun, project_rows: list[RawRow], orgs: Member | No
                 SOURCE, f"organisation {part.pic} in project {part.edge.dst}", "projectID", reason, row.location
             )
         if isinstance(part, RecordRejected):
+            seen.unsure.add(f"cordis:project:{str(row.values.get('projectID') or '').strip()}")
             yield part
             continue
+        seen.listed(part.edge)
         yield part.edge
         names.setdefault(part.pic, {})[part.name] = None
         if part.pic not in winners or part.rank > winners[part.pic].rank:
@@ -220,7 +230,13 @@ def ingest_cordis(
     run = SourceRun(SOURCE, version or cordis_version(project_rows, inputs), fetched.location)
     participations = member_size(inputs.organisations) // BYTES_PER_PARTICIPATION if inputs.organisations else 0
     bulk = bulk_pays(store, len(project_rows) + participations * 6 // 5)
-    records = cordis_records(run, project_rows, inputs.organisations)
+    seen = Participations()
+    records = cordis_records(run, project_rows, inputs.organisations, seen)
     report = load(store, records, run, batch=batch, progress=progress, bulk=bulk)
+    if report.failed is None:
+        removed = remove_dropped(store, seen, SOURCE)
+        if removed:
+            report.notes.append(f"removed {removed:,} participations the release no longer lists")
+            record_run(store, run, report)
     log.debug("%s", report.summary())
     return report

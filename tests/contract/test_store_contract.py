@@ -216,7 +216,11 @@ def test_degree_and_remove_edges(store: GraphStore) -> None:
     load(store, nodes, edges)
     assert store.degree("test:o1") == 3
     assert store.degree("test:nothing") == 0
+    version = store.version()
+    assert store.remove_edges(["COLLABORATED_WITH|x|y|"]) == 0
+    assert store.version() == version  # nothing removed, nothing moved
     assert store.remove_edges([edges[1].id, "COLLABORATED_WITH|x|y|"]) == 1
+    assert store.version() > version  # caches keyed on the version must see a removal
     assert store.degree("test:o1") == 2
     assert store.degree("test:o2") == 2
     assert edges[1] not in store.edges_of("test:o1")

@@ -284,3 +284,42 @@ def test_newer_release_updates_changed_facts(
     edge = next(e for e in embedded_store.edges_of(org.id) if e.dst == f"cordis:project:{first['projectID']}")
     assert edge.props["ec_contribution"] == 4242.5
     assert embedded_store.counts().edges == {"PARTICIPATED_IN": len(orgs)}
+
+
+def test_newer_release_drops_participations_it_no_longer_lists(
+    embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path
+) -> None:
+    projects, orgs = real
+    ingest_cordis(embedded_store, str(SHARED / "cordis"), settings=cfg)
+    by_project: dict[Any, list[dict[str, Any]]] = {}
+    for row in orgs:
+        by_project.setdefault(row["projectID"], []).append(row)
+    (a, a_rows), (b, b_rows) = [(p, rows) for p, rows in by_project.items() if len(rows) >= 3][:2]
+    dropped, unsure = a_rows[-1], b_rows[-1]  # b also has a row the new file spoils: b is not vouched for
+    spoiled = dict(b_rows[0], ecContribution="not a number")
+    newer = [spoiled if r is b_rows[0] else r for r in orgs if r is not dropped and r is not unsure]
+    edge_id = "PARTICIPATED_IN|cordis:pic:{}|cordis:project:{}|"
+    report = ingest_cordis(
+        embedded_store, str(csv_zip(tmp_path / "cordis-h2020projects-csv.zip", projects, newer)), settings=cfg
+    )
+    stored = {e.id for e in embedded_store.iter_edges(kind=EdgeKind.PARTICIPATED_IN)}
+    assert edge_id.format(dropped["organisationID"], a) not in stored
+    assert edge_id.format(unsure["organisationID"], b) in stored  # its project had a quarantined row
+    assert len(stored) == len(orgs) - 1
+    assert "removed 1 participations the release no longer lists" in report.notes
+    assert [r.field for r in report.rejected] == ["ecContribution"]
+
+
+def test_an_unreadable_row_removes_nothing(
+    embedded_store: GraphStore, cfg: Settings, real: Any, tmp_path: Path
+) -> None:
+    projects, orgs = real
+    ingest_cordis(embedded_store, str(SHARED / "cordis"), settings=cfg)
+    text = as_csv(orgs[1:], ORGANISATION_COLUMNS) + '"broken;"row\n'
+    path = tmp_path / "cordis-h2020projects-csv.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("csv/project.csv", as_csv(projects, PROJECT_COLUMNS))
+        zf.writestr("csv/organization.csv", text)
+    report = ingest_cordis(embedded_store, str(path), settings=cfg)
+    assert report.rejected and not report.notes
+    assert embedded_store.counts().edges == {"PARTICIPATED_IN": len(orgs)}
