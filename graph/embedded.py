@@ -22,9 +22,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.batching import batches
 from graph.embedded_graph import attributed_graph
 from graph.embedded_khop import chunks, degrees, expand
-from graph.embedded_rows import EdgeBatch, NodeBatch, batches, edge_identities, hash64, prepare_edges, prepare_nodes
+from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, hash64, prepare_edges, prepare_nodes
 from graph.embedded_write import known_keys, write_edges, write_nodes
 from graph.errors import StoreError
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
@@ -128,7 +129,7 @@ class EmbeddedStore:
     def upsert_nodes(self, nodes: Iterable[Node]) -> UpsertResult:
         total = UpsertResult(version=self.version())
         with self._lock:
-            for batch in batches(nodes):
+            for batch in batches(nodes, BATCH):
                 total = total + self._write(prepare_nodes(batch))
         return total
 
@@ -173,7 +174,7 @@ class EmbeddedStore:
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         total = UpsertResult(version=self.version())
         with self._lock:
-            for batch in batches(edges):
+            for batch in batches(edges, BATCH):
                 if len(self._keys) > _KEY_MEMO:
                     self._keys.clear()
                 total = total + self._write(prepare_edges(batch, self._keys))

@@ -8,11 +8,10 @@ version slot that the writer fills in inside its transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.batching import batches as chunked
 from graph.canonical import canonical_json, has_float
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node, searchable_names
@@ -23,9 +22,9 @@ from graph.validate import admit
 from graph.window import lower_bound, upper_bound
 
 __all__ = [
+    "BATCH",
     "EdgeBatch",
     "NodeBatch",
-    "batches",
     "edge_identities",
     "hash64",
     "node_tokens",
@@ -40,10 +39,6 @@ _PLAIN_FIELDS = frozenset({str, type(None), EdgeKind, dict})  # types an edge's 
 def hash64(text: str) -> int:
     """Signed 64-bit key of an id (SQLite INTEGER)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def batches(records: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
-    return chunked(records, size)
 
 
 EdgeIdentity = tuple[int, int, int, str]  # src key, kind code, dst key, edge key
