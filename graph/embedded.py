@@ -44,6 +44,8 @@ _BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the ide
 _MMAP = 268435456  # bytes of the file mapped for reads: 256 MiB
 _BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
 _KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
+BULK_COMMIT = 500_000  # rows a bulk load gathers per transaction (each commit rewrites the pages it touched)
+_SAVEPOINT = "rsgraph_batch"
 
 
 def _filters(kind: str | int | None, source: str | None) -> tuple[str, list[Any]]:
@@ -55,8 +57,9 @@ def _filters(kind: str | int | None, source: str | None) -> tuple[str, list[Any]
 class EmbeddedStore:
     """GraphStore on one local SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, bulk_commit: int = BULK_COMMIT) -> None:
         self.path = str(path)
+        self.bulk_commit = max(1, bulk_commit)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -67,6 +70,8 @@ class EmbeddedStore:
         self._known: set[int] = set()  # node keys seen stored (nodes are never deleted)
         self._keys: dict[str, int] = {}  # endpoint id -> key, a memo of hash64
         self._bulk_depth = 0
+        self._pending = 0  # rows written in the open bulk transaction, not yet committed
+        self._batch_open = False  # a batch savepoint inside the bulk transaction
         self._conn.execute("PRAGMA busy_timeout=60000")
         migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -78,27 +83,58 @@ class EmbeddedStore:
     # -- transactions -------------------------------------------------------
 
     def _begin(self) -> int:
-        self._conn.execute("BEGIN IMMEDIATE")
+        """Open a batch's transaction; inside bulk() a savepoint in the long bulk transaction."""
+        if self._bulk_depth:
+            if not self._conn.in_transaction:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+            self._batch_open = True
+        else:
+            self._conn.execute("BEGIN IMMEDIATE")
         return self.version() + 1
 
-    def _commit(self, version: int, wrote: bool) -> None:
+    def _commit(self, version: int, wrote: bool, rows: int = 0) -> None:
         if wrote:
             self._conn.execute(
                 "INSERT INTO meta(key, value) VALUES('version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                 (str(version),),
             )
-        self._conn.execute("COMMIT")
+        if not self._batch_open:
+            self._conn.execute("COMMIT")
+            return
+        self._conn.execute(f"RELEASE {_SAVEPOINT}")
+        self._batch_open = False
+        self._pending += rows
+        if self._pending >= self.bulk_commit:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Commit the open bulk transaction (what bulk() gathered so far becomes durable)."""
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
+        self._pending = 0
 
     def _rollback(self) -> None:
-        if self._conn.in_transaction:
+        """Undo the failed batch only: earlier batches of a bulk transaction stay."""
+        if self._batch_open:
+            self._batch_open = False
+            self._conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+            self._conn.execute(f"RELEASE {_SAVEPOINT}")
+        elif self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
         """A large load: secondary indexes are dropped now and rebuilt (sorted) on exit.
 
-        Reads inside stay correct, only slower. If the process dies inside,
-        the next open rebuilds the missing indexes.
+        Batches are gathered into transactions of about ``bulk_commit`` rows
+        (each batch a savepoint, so a rejected batch undoes only itself), and
+        what is pending is committed on exit, also when the block raised.
+        Reads on this store inside see everything written; other connections
+        see it once committed. If the process dies inside, the rows since the
+        last commit are lost together with any checkpoint documents written
+        beside them (same transaction), so a resumed ingest redoes exactly
+        those; the next open rebuilds the missing indexes.
         """
         with self._lock:
             if self._bulk_depth == 0:
@@ -116,7 +152,9 @@ class EmbeddedStore:
                 self._bulk_depth -= 1
                 if self._bulk_depth == 0:
                     self._keys.clear()
-                    self._rollback()
+                    if self._batch_open:  # a batch interrupted mid-write
+                        self._rollback()
+                    self._flush()
                     ensure_indexes(self._conn)
                     self._conn.execute(f"PRAGMA cache_size={_CACHE}")
                     self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back
@@ -141,7 +179,7 @@ class EmbeddedStore:
                 self._known.update(batch.rows)
             else:
                 written = write_edges(self._conn, batch, self._known, version)
-            self._commit(version, written > 0)
+            self._commit(version, written > 0, len(batch.rows))
         except BaseException:
             self._rollback()
             raise
@@ -323,7 +361,10 @@ class EmbeddedStore:
         yield from (edge_from_facts(*row) for row in self._iter_rows(sql, args))
 
     def _iter_rows(self, sql: str, args: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-        # A separate read connection streams without holding the write lock.
+        # A separate read connection streams without holding the write lock; it sees committed rows only.
+        with self._lock:
+            if self._bulk_depth and not self._batch_open:
+                self._flush()
         reader = (
             sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             if self.path != ":memory:"

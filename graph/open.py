@@ -19,7 +19,7 @@ def open_store(settings: Settings, spec: str | None = None) -> GraphStore:
     """Open the store named by ``spec`` (default: ``settings.store``)."""
     target = spec or settings.store
     if not is_neo4j_uri(target):
-        return EmbeddedStore(target)
+        return EmbeddedStore(target, bulk_commit=settings.bulk_commit_rows)
     from graph.neo4j_server import password_for_uri
     from graph.neo4j_store import Neo4jStore
 

@@ -25,6 +25,10 @@ def _f(default: Any, help: str, *, secret: bool = False) -> Any:
 @dataclass(frozen=True, slots=True)
 class Settings:
     store: str = _f("rsgraph.db", "Store: a file path (embedded SQLite) or a neo4j://, neo4j+s:// or bolt:// URI.")
+    bulk_commit_rows: int = _f(
+        500_000,
+        "Embedded store: rows a large load commits at once; larger is faster, a killed load redoes at most this many.",
+    )
     neo4j_user: str = _f("neo4j", "Neo4j user name.")
     neo4j_password: str = _f(
         "", "Neo4j password; for a local `rsgraph neo4j start` instance it is found by itself.", secret=True

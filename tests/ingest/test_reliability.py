@@ -102,7 +102,12 @@ def test_kill_9_midway_then_rerun_equals_uninterrupted(big_dump: Path, tmp_path:
     assert expected[0] == RECORDS and expected[1] > 10_000
 
     db = tmp_path / "killed.db"
-    env = {**os.environ, "RSGRAPH_CACHE_DIR": str(tmp_path / "cache"), "RSGRAPH_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "RSGRAPH_CACHE_DIR": str(tmp_path / "cache"),
+        "RSGRAPH_LOG_LEVEL": "WARNING",
+        "RSGRAPH_BULK_COMMIT_ROWS": "5000",  # bulk commits this often, so there is a midway to kill at
+    }
     committed = _kill_midway(big_dump, db, env)
     assert 10_000 <= committed < RECORDS
 
