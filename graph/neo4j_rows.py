@@ -5,6 +5,12 @@ A node is stored as :data:`NODE_COLUMNS` plus ``version``; an edge as
 kind. ``props`` is JSON text; ``tokens`` is the node's name tokens joined by
 single spaces (the full-text index reads it); ``lo``/``hi`` are the padded
 date bounds from :mod:`graph.window`.
+
+An edge keeps as properties of their own only what Cypher reads (``eid`` and
+``version``, indexed; ``lo``/``hi`` for date windows; ``source`` for paging by
+source; ``hash`` for the diff); the facts only ever returned whole go in one
+JSON array ``data`` (:data:`EDGE_DATA`). Fewer properties per relationship
+made bulk relationship writes about a quarter cheaper on the server.
 """
 
 from __future__ import annotations
@@ -24,16 +30,19 @@ from graph.window import lower_bound, upper_bound
 
 __all__ = [
     "EDGE_COLUMNS",
+    "EDGE_DATA",
     "NODE_COLUMNS",
     "EdgeBatch",
     "NodeBatch",
     "columns",
+    "edge_data",
     "edge_from_record",
     "edge_row",
     "fulltext_term",
     "json_dict",
     "json_text",
     "kind_of_edge_id",
+    "legacy_edge_data",
     "node_from_record",
     "node_row",
     "prepare_edges",
@@ -47,7 +56,9 @@ __all__ = [
 _PROV = ("source", "source_id", "url", "retrieved_at", "dataset_version")
 _EDGE_KINDS = frozenset(k.value for k in EdgeKind)
 NODE_COLUMNS = ("id", "kind", "name", "props", *_PROV, "hash", "tokens")
-EDGE_COLUMNS = ("eid", "key", "start_date", "end_date", "lo", "hi", "props", *_PROV, "hash")
+# The facts packed into an edge's ``data`` property, in this order (schema version 1 kept them apart).
+EDGE_DATA = ("key", "start_date", "end_date", "props", *_PROV[1:])
+EDGE_COLUMNS = ("eid", "lo", "hi", "source", "data", "hash")
 
 
 def json_text(value: Mapping[str, Any]) -> str:
@@ -76,19 +87,29 @@ def node_row(node: Node, digest: str) -> dict[str, Any]:
     }
 
 
+def edge_data(edge: Edge) -> str:
+    """The ``data`` property of an edge: a JSON array of :data:`EDGE_DATA`."""
+    p = edge.provenance
+    facts = [edge.key, edge.start, edge.end, dict(edge.props), p.source_id, p.url, p.retrieved_at, p.dataset_version]
+    return canonical_json(facts)
+
+
+def legacy_edge_data(rec: Mapping[str, Any]) -> str:
+    """The ``data`` property for an edge stored in schema version 1 (each fact its own property)."""
+    key, start, end, props, *prov = (rec[name] for name in EDGE_DATA)
+    return canonical_json([str(key or ""), start, end, json_dict(props), *(str(v or "") for v in prov)])
+
+
 def edge_row(edge: Edge, digest: str) -> dict[str, Any]:
     """Endpoints plus every stored property of an edge but ``version`` (None = absent)."""
     return {
         "src": edge.src,
         "dst": edge.dst,
         "eid": edge.id,
-        "key": edge.key,
-        "start_date": edge.start,
-        "end_date": edge.end,
         "lo": lower_bound(edge.start),
         "hi": upper_bound(edge.end),
-        "props": json_text(edge.props),
-        **edge.provenance.as_dict(),
+        "source": edge.provenance.source,
+        "data": edge_data(edge),
         "hash": digest,
     }
 
@@ -160,7 +181,7 @@ def prepare_nodes(batch: Iterable[Node]) -> NodeBatch:
 def _edge_tuple(eid: str, e: Edge, digest: str) -> tuple[Any, ...]:
     """``src``, ``dst`` and :data:`EDGE_COLUMNS`, in that order."""
     bounds = (lower_bound(e.start), upper_bound(e.end))
-    return (e.src, e.dst, eid, e.key, e.start, e.end, *bounds, json_text(e.props), *_prov_tuple(e.provenance), digest)
+    return (e.src, e.dst, eid, *bounds, e.provenance.source, edge_data(e), digest)
 
 
 def prepare_edges(batch: Iterable[Edge]) -> EdgeBatch:
@@ -183,16 +204,9 @@ def node_from_record(rec: Mapping[str, Any]) -> Node:
 
 def edge_from_record(rec: Mapping[str, Any]) -> Edge:
     """An edge from an ``EDGE_FIELDS`` projection (:mod:`graph.neo4j_cypher`)."""
-    return Edge(
-        EdgeKind(rec["kind"]),
-        str(rec["src"]),
-        str(rec["dst"]),
-        _provenance(rec),
-        str(rec["key"] or ""),
-        rec["start_date"],
-        rec["end_date"],
-        json_dict(rec["props"]),
-    )
+    key, start, end, props, *prov = parse_json(rec["data"])
+    source = Provenance(str(rec["source"] or ""), *prov)
+    return Edge(EdgeKind(rec["kind"]), str(rec["src"]), str(rec["dst"]), source, key, start, end, dict(props))
 
 
 def kind_of_edge_id(edge_id: str) -> EdgeKind | None:

@@ -27,6 +27,7 @@ frequencies in one seek.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -157,6 +158,31 @@ class Neo4jStore:
         if missing:
             log.info("created %d Neo4j indexes/constraints at %s", len(missing), self.uri)
         self._run("CALL db.awaitIndexes(300)")
+        if 0 < stored < cy.SCHEMA_VERSION:
+            self._migrate(stored)
+
+    def _migrate(self, stored: int) -> None:
+        """Rewrite the edges of a schema version 1 store in the current layout, a page per transaction.
+
+        Resumable: an interrupted migration leaves version 1 stamped and a rerun skips the edges done.
+        """
+        log.warning("migrating Neo4j store at %s from schema version %d to %d", self.uri, stored, cy.SCHEMA_VERSION)
+        for kind in EdgeKind:
+            after: str | None = ""
+            while after is not None:
+                after = self._write(functools.partial(self._migrate_page, kind=kind, after=after))
+        self._run(cy.STAMP_SCHEMA, schema=cy.SCHEMA_VERSION)
+        log.info("migrated Neo4j store at %s to schema version %d", self.uri, cy.SCHEMA_VERSION)
+
+    def _migrate_page(self, tx: ManagedTransaction, kind: EdgeKind, after: str) -> str | None:
+        """Migrate the page of ``kind`` after eid ``after``; the page's last eid, or None when done."""
+        if int(tx.run(cy.MIGRATION_LOCK).single(strict=True)["schema"] or 0) >= cy.SCHEMA_VERSION:
+            return None  # another process finished it meanwhile
+        page = tx.run(cy.legacy_edges(kind), after=after, page=self.page_size).single(strict=True)["out"]
+        todo = [[r["element"], rows.legacy_edge_data(r)] for r in page if r["data"] is None]
+        if todo:
+            tx.run(cy.MIGRATE_EDGES, rows=todo).consume()
+        return str(page[-1]["eid"]) if len(page) == self.page_size else None
 
     @staticmethod
     def _lock(tx: ManagedTransaction) -> int:
@@ -221,42 +247,79 @@ class Neo4jStore:
 
         def work(tx: ManagedTransaction) -> tuple[int, int, int, list[RecordRejected]]:
             current = self._lock(tx)
-            endpoints = list(set(cols["src"]) | set(cols["dst"]))
-            found = dict(tx.run(cy.ELEMENT_IDS, ids=endpoints).single(strict=True)["out"])
-            rejected, valid = list(batch.rejected), []
-            for i, (src, dst) in enumerate(zip(cols["src"], cols["dst"], strict=True)):
-                gone = next(((end, f) for end, f in ((src, "src"), (dst, "dst")) if end not in found), None)
-                if gone is None:
-                    valid.append(i)
-                else:
-                    reason = f"unknown node {gone[0]!r}"
-                    rejected.append(RecordRejected(batch.sources[i], cols["eid"][i], gone[1], reason))
+            groups = _by_kind((kind, i) for i, kind in enumerate(batch.kinds))
+            diffs = {kind: self._diff_edges(tx, kind, cols, indexes) for kind, indexes in groups.items()}
+            found, rejected = self._endpoints(tx, batch, sorted(i for new, _old in diffs.values() for i in new))
             written = 0
-            for kind, indexes in _by_kind((batch.kinds[i], i) for i in valid).items():
-                written += self._write_kind(tx, kind, rows.select(cols, indexes), found, current + 1)
+            for kind, (new, old) in diffs.items():
+                written += self._create_edges(tx, kind, cols, [i for i in new if i not in rejected], found, current + 1)
+                written += self._update_edges(tx, kind, cols, old, current + 1)
             if written:
                 tx.run(cy.BUMP, v=current + 1).consume()
-            return written, len(valid), current + 1 if written else current, rejected
+            return written, len(batch.kinds) - len(rejected), current + 1 if written else current, [*rejected.values()]
 
-        written, valid, version, rejected = self._write(work) if cols["eid"] else (0, 0, 0, list(batch.rejected))
+        written, valid, version, rejected = self._write(work) if batch.kinds else (0, 0, 0, [])
+        rejected = [*batch.rejected, *rejected]
         log.debug("edges: %d written, %d unchanged, %d rejected", written, valid - written, len(rejected))
         return UpsertResult(written, valid - written, tuple(rejected), version)
 
     @staticmethod
-    def _write_kind(
-        tx: ManagedTransaction, kind: EdgeKind, cols: dict[str, list[Any]], found: Mapping[str, str], version: int
+    def _diff_edges(
+        tx: ManagedTransaction, kind: EdgeKind, cols: Mapping[str, list[Any]], indexes: list[int]
+    ) -> tuple[list[int], list[tuple[int, str]]]:
+        """The batch rows (of ``indexes``, all of ``kind``) that are new, and those whose hash moved (with
+        their relationship's element id). Every kind is diffed before any edge is written (see
+        :func:`graph.neo4j_cypher.edge_diff`)."""
+        ids, hashes = [cols["eid"][i] for i in indexes], [cols["hash"][i] for i in indexes]
+        diff = tx.run(cy.edge_diff(kind), ids=ids, hashes=hashes).single(strict=True)
+        return [indexes[i] for i in diff["new"]], [(indexes[i], element) for i, element in diff["old"]]
+
+    @staticmethod
+    def _endpoints(
+        tx: ManagedTransaction, batch: rows.EdgeBatch, new: list[int]
+    ) -> tuple[dict[str, str], dict[int, RecordRejected]]:
+        """Element ids of the endpoints of the new edges ``new``, and those rejected for a missing one.
+
+        Only new edges are checked: an edge id names its endpoints, so a stored edge's are there.
+        """
+        src, dst = batch.cols["src"], batch.cols["dst"]
+        ends = list({src[i] for i in new} | {dst[i] for i in new})
+        found = dict(tx.run(cy.ELEMENT_IDS, ids=ends).single(strict=True)["out"]) if ends else {}
+        rejected: dict[int, RecordRejected] = {}
+        for i in new:
+            gone = next(((end, f) for end, f in ((src[i], "src"), (dst[i], "dst")) if end not in found), None)
+            if gone is not None:
+                reason = f"unknown node {gone[0]!r}"
+                rejected[i] = RecordRejected(batch.sources[i], batch.cols["eid"][i], gone[1], reason)
+        return found, rejected
+
+    @staticmethod
+    def _create_edges(
+        tx: ManagedTransaction,
+        kind: EdgeKind,
+        cols: dict[str, list[Any]],
+        new: list[int],
+        found: Mapping[str, str],
+        version: int,
     ) -> int:
-        """Create or replace the edges of one kind whose hash moved; returns how many."""
-        diff = tx.run(cy.edge_diff(kind), ids=cols["eid"], hashes=cols["hash"]).single(strict=True)
-        if diff["new"]:
-            new = rows.select(cols, diff["new"])
-            new.update(a=[found[x] for x in new.pop("src")], b=[found[x] for x in new.pop("dst")])
-            tx.run(cy.create_edges(kind), c=new, version=version).consume()
-        if diff["old"]:
-            old = rows.select(cols, diff["old"])
-            del old["src"], old["dst"]
-            tx.run(cy.update_edges(kind), c=old, version=version).consume()
-        return len(diff["new"]) + len(diff["old"])
+        if not new:
+            return 0
+        c = rows.select(cols, new)
+        c.update(a=[found[x] for x in c.pop("src")], b=[found[x] for x in c.pop("dst")])
+        tx.run(cy.create_edges(kind), c=c, version=version).consume()
+        return len(new)
+
+    @staticmethod
+    def _update_edges(
+        tx: ManagedTransaction, kind: EdgeKind, cols: dict[str, list[Any]], old: list[tuple[int, str]], version: int
+    ) -> int:
+        if not old:
+            return 0
+        c = rows.select(cols, [i for i, _element in old])
+        del c["src"], c["dst"]
+        c["r"] = [element for _i, element in old]
+        tx.run(cy.update_edges(kind), c=c, version=version).consume()
+        return len(old)
 
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
         groups = _by_kind((rows.kind_of_edge_id(i), i) for i in dict.fromkeys(edge_ids))

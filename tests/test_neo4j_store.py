@@ -12,8 +12,10 @@ import threading
 
 import pytest
 
+from graph import neo4j_cypher as cy
+from graph import neo4j_rows as rows
 from graph.errors import SchemaVersionError, StoreError
-from graph.model import EdgeKind, Node, NodeKind
+from graph.model import Edge, EdgeKind, Node, NodeKind
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore, SubgraphQuery
 from tests.factories import edge, org, prov
@@ -103,6 +105,42 @@ def test_wrong_password_and_newer_schema_are_refused(neo4j_store: GraphStore, ne
     with pytest.raises(SchemaVersionError, match="999"):
         Neo4jStore(uri, user="neo4j", password=store_password(uri))
     store.clear()
+
+
+def test_schema_1_edges_are_migrated_when_the_store_opens(neo4j_store: GraphStore, neo4j_server: object) -> None:
+    store = neo4j(neo4j_store)
+    store.page_size = 2  # several pages of one kind
+    store.upsert_nodes([org(f"test:{i}") for i in "abcd"])
+    edges = [edge(EdgeKind.FUNDED_BY, "test:a", f"test:{i}", "k", "2020", None, amount=1, x=[1.5]) for i in "bcd"]
+    edges.append(edge(EdgeKind.SAME_AS, "test:b", "test:c"))
+    store.upsert_edges(edges)
+    version = store.version()
+    store.driver.execute_query(  # back to the version 1 layout: each fact its own property
+        "MATCH ()-[r]->() WITH r, $p[r.eid] AS p SET r += p REMOVE r.data",
+        p={e.id: {**legacy_facts(e)} for e in edges},
+    )
+    store.driver.execute_query("MATCH (m:RsgraphMeta {key: 'store'}) SET m.schema_version = 1")
+    uri = neo4j_server.bolt_uri  # type: ignore[attr-defined]
+    with Neo4jStore(uri, user="neo4j", password=store_password(uri)) as reopened:
+        reopened.page_size = 2
+        assert sorted(reopened.iter_edges(), key=lambda e: e.id) == sorted(edges, key=lambda e: e.id)
+        assert (reopened.version(), reopened.upsert_edges(edges).written) == (version, 0)
+        keys = reopened.driver.execute_query("MATCH ()-[r]->() RETURN DISTINCT keys(r) AS k").records
+        assert set().union(*(r["k"] for r in keys)) == {"eid", "lo", "source", "data", "hash", "version"}
+        assert reopened.driver.execute_query(cy.VERSION).records[0]["schema"] == cy.SCHEMA_VERSION
+    store.clear()
+
+
+def legacy_facts(e: Edge) -> dict[str, object]:
+    p = e.provenance
+    facts = {"key": e.key, "start_date": e.start, "end_date": e.end, "props": rows.json_text(e.props)}
+    return {
+        **facts,
+        "source_id": p.source_id,
+        "url": p.url,
+        "retrieved_at": p.retrieved_at,
+        "dataset_version": p.dataset_version,
+    }
 
 
 def store_password(uri: str) -> str:
