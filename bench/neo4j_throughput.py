@@ -1,7 +1,7 @@
 """Upsert throughput and k-hop latency of the Neo4j store.
 
     python -m bench.neo4j_throughput                      # starts a scratch Neo4j
-    python -m bench.neo4j_throughput --uri bolt://127.0.0.1:7687 --password ... --batch-size 10000
+    python -m bench.neo4j_throughput --uri bolt://127.0.0.1:7687 --password ... --edge-batch-size 5000
 
 Memory of the scratch server: ``RSGRAPH_NEO4J_HEAP`` / ``RSGRAPH_NEO4J_PAGECACHE``.
 Loads ``--nodes`` organisations and ``--edges`` typed, partly dated edges
@@ -91,7 +91,8 @@ def rust_ext() -> bool:
 
 
 def run(store: Neo4jStore, n_nodes: int, n_edges: int, seed: int) -> None:
-    print(f"batch size {store.batch_size}, neo4j-rust-ext {'on' if rust_ext() else 'off'}")
+    rust = "on" if rust_ext() else "off"
+    print(f"batch size {store.batch_size} nodes, {store.edge_batch_size} edges, neo4j-rust-ext {rust}")
     nodes, edges = make(n_nodes, n_edges, seed)
     store.clear()
     timed(f"upsert {len(nodes):,} nodes", lambda: store.upsert_nodes(nodes), len(nodes))
@@ -138,16 +139,16 @@ def main() -> None:
     ap.add_argument("--database", default="neo4j")
     ap.add_argument("--nodes", type=int, default=100_000)
     ap.add_argument("--edges", type=int, default=300_000)
-    ap.add_argument("--batch-size", type=int, default=5000)
+    ap.add_argument("--batch-size", type=int, default=5000, help="nodes per transaction")
+    ap.add_argument("--edge-batch-size", type=int, default=10_000, help="edges per transaction")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--server-pid", type=int, default=0, help="pid of the Neo4j JVM, to report its CPU time")
     args = ap.parse_args()
     global SERVER_PID
     SERVER_PID = args.server_pid
+    sizes = {"batch_size": args.batch_size, "edge_batch_size": args.edge_batch_size}
     if args.uri:
-        with Neo4jStore(
-            args.uri, user=args.user, password=args.password, database=args.database, batch_size=args.batch_size
-        ) as store:
+        with Neo4jStore(args.uri, user=args.user, password=args.password, database=args.database, **sizes) as store:
             run(store, args.nodes, args.edges, args.seed)
         return
     from graph import neo4j_server
@@ -157,7 +158,7 @@ def main() -> None:
         SERVER_PID = info.pid
         try:
             password = neo4j_server.password_for_uri(info.bolt_uri) or ""
-            with Neo4jStore(info.bolt_uri, user="neo4j", password=password, batch_size=args.batch_size) as store:
+            with Neo4jStore(info.bolt_uri, user="neo4j", password=password, **sizes) as store:
                 run(store, args.nodes, args.edges, args.seed)
         finally:
             neo4j_server.stop(Path(tmp))
