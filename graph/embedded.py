@@ -11,6 +11,7 @@ the k-hop walk in :mod:`graph.embedded_khop`.
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import threading
@@ -26,11 +27,12 @@ from graph.batching import batches
 from graph.embedded_graph import attributed_graph
 from graph.embedded_khop import chunks, degrees, expand
 from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, hash64, prepare_edges, prepare_nodes
-from graph.embedded_write import known_keys, write_edges, write_nodes
+from graph.embedded_seen import SeenEdges
+from graph.embedded_write import append_edges, known_keys, write_edges, write_nodes
 from graph.errors import StoreError
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
-from graph.sqlite_schema import DEFERRABLE, KIND_CODE, ensure_indexes, migrate
+from graph.sqlite_schema import DEFERRABLE, IDENTITY, KIND_CODE, ensure_indexes, migrate, restore_identity
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
 from graph.subgraph import ids_networkx
 from graph.text import name_tokens
@@ -72,6 +74,8 @@ class EmbeddedStore:
         self._bulk_depth = 0
         self._pending = 0  # rows written in the open bulk transaction, not yet committed
         self._batch_open = False  # a batch savepoint inside the bulk transaction
+        self._seen: SeenEdges | None = None  # set while a first bulk load defers the identity index
+        self._gc_was_enabled = False
         self._conn.execute("PRAGMA busy_timeout=60000")
         migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -127,6 +131,11 @@ class EmbeddedStore:
     def bulk(self) -> Iterator[None]:
         """A large load: secondary indexes are dropped now and rebuilt (sorted) on exit.
 
+        Into a store without edges (a first load) the identity index is
+        deferred too: edges are appended and :class:`SeenEdges` tells which
+        the load already wrote, so counts and versions stay exact; a read of
+        edges inside the block, or its end, settles the store (an edge
+        written twice keeps its newest row; the index is built sorted).
         Batches are gathered into transactions of about ``bulk_commit`` rows
         (each batch a savepoint, so a rejected batch undoes only itself), and
         what is pending is committed on exit, also when the block raised.
@@ -141,10 +150,15 @@ class EmbeddedStore:
                 self._conn.execute("BEGIN IMMEDIATE")
                 for name, _ddl in DEFERRABLE:
                     self._conn.execute(f"DROP INDEX IF EXISTS {name}")
+                if self._conn.execute("SELECT 1 FROM edges LIMIT 1").fetchone() is None:
+                    self._conn.execute(f"DROP INDEX IF EXISTS {IDENTITY[0]}")
+                    self._seen = SeenEdges()
                 self._conn.execute("COMMIT")
                 self._conn.execute(f"PRAGMA cache_size={_BULK_CACHE}")
                 self._conn.execute("PRAGMA mmap_size=0")  # the page cache serves a load; no second copy mapped
                 self._conn.execute(f"PRAGMA wal_autocheckpoint={_BULK_CHECKPOINT}")
+                self._gc_was_enabled = gc.isenabled()
+                gc.disable()  # a load makes millions of acyclic objects; reference counting frees them
             self._bulk_depth += 1
             try:
                 yield
@@ -154,6 +168,7 @@ class EmbeddedStore:
                     self._keys.clear()
                     if self._batch_open:  # a batch interrupted mid-write
                         self._rollback()
+                    self._settle()
                     self._flush()
                     ensure_indexes(self._conn)
                     self._conn.execute(f"PRAGMA cache_size={_CACHE}")
@@ -161,6 +176,21 @@ class EmbeddedStore:
                     self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
                     self._conn.execute("PRAGMA wal_autocheckpoint=1000")
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    if self._gc_was_enabled:
+                        gc.enable()
+
+    def _has_identity(self) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?"
+        return self._conn.execute(sql, (IDENTITY[0],)).fetchone() is not None
+
+    def _settle(self) -> None:
+        """End a deferred identity: drop rewritten edges' older rows, build the index (in the bulk transaction)."""
+        if self._seen is None:
+            return
+        seen, self._seen = self._seen, None
+        if not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")
+        restore_identity(self._conn, dedupe=seen.rewrites > 0)
 
     # -- nodes --------------------------------------------------------------
 
@@ -177,12 +207,25 @@ class EmbeddedStore:
             if isinstance(batch, NodeBatch):
                 written = write_nodes(self._conn, batch, version)
                 self._known.update(batch.rows)
+            elif self._seen is not None:
+                written = append_edges(self._conn, batch, self._known, self._seen, version)
             else:
                 written = write_edges(self._conn, batch, self._known, version)
             self._commit(version, written > 0, len(batch.rows))
+        except sqlite3.IntegrityError:
+            self._rollback()
+            if self._seen is None or not self._has_identity():
+                raise
+            # Another connection rebuilt the identity index mid-load (opening the store does): upsert.
+            self._seen = None
+            return self._write(batch)
         except BaseException:
             self._rollback()
+            if self._seen is not None:
+                self._seen.drop()
             raise
+        if self._seen is not None:
+            self._seen.keep()
         admitted = len(batch.rows)
         return UpsertResult(written, admitted - written, tuple(batch.rejected), self.version())
 
@@ -205,6 +248,7 @@ class EmbeddedStore:
     def degree(self, node_id: str) -> int:
         key = hash64(node_id)
         with self._lock:
+            self._settle()
             return degrees(self._conn, [key])[key]
 
     # -- edges --------------------------------------------------------------
@@ -221,6 +265,7 @@ class EmbeddedStore:
     def remove_edges(self, edge_ids: Iterable[str]) -> int:
         idents = [ident for i in dict.fromkeys(edge_ids) for ident in edge_identities(i)]
         with self._lock:
+            self._settle()
             try:
                 version = self._begin()
                 before = self._conn.total_changes
@@ -245,6 +290,7 @@ class EmbeddedStore:
         codes = None if kinds is None else {KIND_CODE[EdgeKind(k)] for k in kinds}
         key = hash64(node_id)
         with self._lock:
+            self._settle()
             rows = self._conn.execute(
                 "SELECT rowid, kind FROM edges WHERE src=? UNION SELECT rowid, kind FROM edges WHERE dst=?", (key, key)
             ).fetchall()
@@ -287,6 +333,7 @@ class EmbeddedStore:
         codes = None if query.edge_kinds is None else {KIND_CODE[EdgeKind(k)] for k in query.edge_kinds}
         seed_keys = list(dict.fromkeys(hash64(s) for s in query.seeds))
         with self._lock:
+            self._settle()
             known_keys(self._conn, set(seed_keys), self._known)
             found = expand(self._conn, [k for k in seed_keys if k in self._known], query, codes)
             if not query.attributes:
@@ -331,6 +378,7 @@ class EmbeddedStore:
 
     def changes_since(self, version: int) -> Iterator[Change]:
         with self._lock:
+            self._settle()
             node_rows = self._conn.execute(
                 "SELECT version, data, retrieved_at FROM nodes WHERE version > ? ORDER BY version, id", (version,)
             ).fetchall()
@@ -344,6 +392,7 @@ class EmbeddedStore:
 
     def counts(self) -> Counts:
         with self._lock:
+            self._settle()
             nodes = dict(self._conn.execute("SELECT kind, count(*) FROM nodes GROUP BY kind").fetchall())
             rows = self._conn.execute("SELECT kind, count(*) FROM edges GROUP BY kind").fetchall()
         edges = {_CODE_KIND[code].value: n for code, n in rows}
@@ -364,6 +413,7 @@ class EmbeddedStore:
         # A separate read connection streams without holding the write lock; it sees committed rows only.
         with self._lock:
             if self._bulk_depth and not self._batch_open:
+                self._settle()
                 self._flush()
         reader = (
             sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

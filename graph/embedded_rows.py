@@ -8,8 +8,9 @@ version slot that the writer fills in inside its transaction.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graph.canonical import canonical_json, has_float
@@ -34,6 +35,8 @@ __all__ = [
 
 BATCH = 20_000
 _PLAIN_FIELDS = frozenset({str, type(None), EdgeKind, dict})  # types an edge's facts list holds
+_SCALARS = frozenset({str, int, bool, type(None)})  # written alike by orjson and json
+_date_ok = lru_cache(maxsize=8192)(valid_date)  # dates repeat (years, project dates): check each once
 
 
 def hash64(text: str) -> int:
@@ -68,8 +71,8 @@ def _plainly_valid(e: Edge) -> bool:
         e.src
         and e.dst
         and e.src != e.dst
-        and (start is None or valid_date(start))
-        and (end is None or valid_date(end))
+        and (start is None or _date_ok(start))
+        and (end is None or _date_ok(end))
         and not (start and end and start > end)
         and p.source
         and p.source_id
@@ -78,13 +81,25 @@ def _plainly_valid(e: Edge) -> bool:
     )
 
 
+def _plain_props(props: Mapping[str, Any]) -> bool:
+    """No float in ``props``: the usual shapes (scalars, lists of scalars) inline, the rest by has_float."""
+    if type(props) is not dict:
+        return not has_float(props)
+    for value in props.values():
+        kind = type(value)
+        if kind in _SCALARS or (kind is list and _SCALARS.issuperset(map(type, value))):
+            continue
+        return not has_float(props)
+    return True
+
+
 def _edge_facts(e: Edge) -> str | RecordRejected:
     """graph.model.facts_json of an edge (same text), or why it cannot be stored."""
     if not _plainly_valid(e):
         return admit(e)
     p = e.provenance
     facts = [e.kind, e.src, e.dst, e.key, e.start, e.end, e.props, p.source, p.source_id, p.url, p.dataset_version]
-    plain = _PLAIN_FIELDS.issuperset(map(type, facts)) and not has_float(e.props)
+    plain = _PLAIN_FIELDS.issuperset(map(type, facts)) and _plain_props(e.props)
     try:
         return canonical_json(facts, checked=plain)
     except (TypeError, ValueError):

@@ -12,12 +12,15 @@ import sqlite3
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
+
 from graph.embedded_khop import chunks
 from graph.embedded_rows import EdgeBatch, NodeBatch, node_tokens
+from graph.embedded_seen import SeenEdges
 from graph.errors import RecordRejected
 from graph.model import node_from_facts
 
-__all__ = ["known_keys", "write_edges", "write_nodes"]
+__all__ = ["append_edges", "known_keys", "write_edges", "write_nodes"]
 
 _EDGE_UPSERT = (
     "INSERT INTO edges(src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version) "
@@ -25,6 +28,9 @@ _EDGE_UPSERT = (
     "ON CONFLICT(src, kind, dst, ekey) DO UPDATE SET lo=excluded.lo, hi=excluded.hi, source=excluded.source, "
     "data=excluded.data, "
     "retrieved_at=excluded.retrieved_at, version=excluded.version WHERE edges.data IS NOT excluded.data"
+)
+_EDGE_APPEND = (
+    "INSERT INTO edges(src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version) VALUES(?,?,?,?,?,?,?,?,?,?)"
 )
 _NODE_UPSERT = (
     "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, version) VALUES(?,?,?,?,?,?,?,?) "
@@ -65,6 +71,31 @@ def write_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], ver
     before = conn.total_changes
     conn.executemany(_EDGE_UPSERT, rows)
     return conn.total_changes - before
+
+
+def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], seen: SeenEdges, version: int) -> int:
+    """Like :func:`write_edges` while the identity index is deferred: what ``seen`` holds decides.
+
+    An edge the load has not written, or wrote with other facts, is appended (the older row of a
+    rewritten edge goes when the store settles); one written with the same facts is unchanged.
+    The caller keeps or drops what is staged in ``seen`` with its transaction.
+    """
+    known_keys(conn, batch.ends, known)
+    if not batch.ends <= known:
+        _reject_dangling(batch, known)
+    rows = list(batch.rows.values())
+    keys = np.fromiter(map(hash, batch.rows), dtype=np.int64, count=len(rows))
+    digests = np.fromiter((hash(row[7]) for row in rows), dtype=np.int64, count=len(rows))
+    digests[digests == 0] = 1  # 0 means "not written"
+    held = seen.digests(keys)
+    picked = held != digests
+    if not picked.all():
+        rows = [rows[n] for n in np.flatnonzero(picked).tolist()]
+    for row in rows:
+        row[-1] = version
+    conn.executemany(_EDGE_APPEND, rows)  # arrival order: no index to keep local
+    seen.stage(keys[picked], digests[picked], rewritten=int(np.count_nonzero(held[picked])))
+    return len(rows)
 
 
 def _stored(conn: sqlite3.Connection, keys: list[int]) -> dict[int, str]:

@@ -17,7 +17,16 @@ import sqlite3
 from graph.errors import SchemaVersionError, StoreError
 from graph.model import EdgeKind
 
-__all__ = ["DEFERRABLE", "KIND_CODE", "SCHEMA_VERSION", "V1", "ensure_indexes", "migrate"]
+__all__ = [
+    "DEFERRABLE",
+    "IDENTITY",
+    "KIND_CODE",
+    "SCHEMA_VERSION",
+    "V1",
+    "ensure_indexes",
+    "migrate",
+    "restore_identity",
+]
 
 # Stable storage codes of edge kinds (never renumber; append new kinds).
 KIND_CODE: dict[EdgeKind, int] = {
@@ -124,8 +133,11 @@ ALTER TABLE nodes DROP COLUMN degree;
 ALTER TABLE nodes DROP COLUMN hash;
 """
 
-# Secondary indexes a bulk load may drop; (name, DDL). edges_out is the
-# edges' identity (the upsert conflict target) and always stays.
+# The edges' identity, the upsert conflict target: only a first bulk load (no edges stored) drops it,
+# and :func:`restore_identity` brings it back, keeping each identity's newest row.
+IDENTITY = ("edges_out", "CREATE UNIQUE INDEX IF NOT EXISTS edges_out ON edges(src, kind, dst, ekey)")
+
+# Secondary indexes a bulk load may drop; (name, DDL).
 DEFERRABLE: tuple[tuple[str, str], ...] = (
     ("edges_in", "CREATE INDEX IF NOT EXISTS edges_in ON edges(dst, kind, src, ekey)"),
     ("edges_kind", "CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind)"),
@@ -146,24 +158,47 @@ def _stored_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _missing_indexes(conn: sqlite3.Connection) -> list[str]:
-    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    return [ddl for name, ddl in DEFERRABLE if name not in present]
+def _present(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+
+
+_DUPLICATES = (
+    "SELECT src, kind, dst, ekey, max(rid) FROM edges INDEXED BY edges_dedupe "
+    "GROUP BY src, kind, dst, ekey HAVING count(*) > 1"
+)
+
+
+def restore_identity(conn: sqlite3.Connection, *, dedupe: bool = True) -> None:
+    """Build the identity index, first deleting all but the newest row of each identity.
+
+    Runs inside the caller's transaction. ``dedupe=False`` when the caller knows no identity
+    has two rows (saves one sorted pass).
+    """
+    if dedupe:
+        conn.execute("CREATE INDEX IF NOT EXISTS edges_dedupe ON edges(src, kind, dst, ekey, rid)")
+        stale = [(s, k, d, e, newest) for s, k, d, e, newest in conn.execute(_DUPLICATES).fetchall()]
+        conn.executemany("DELETE FROM edges WHERE src=? AND kind=? AND dst=? AND ekey=? AND rid<?", stale)
+        conn.execute("DROP INDEX edges_dedupe")
+    conn.execute(IDENTITY[1])
 
 
 def ensure_indexes(conn: sqlite3.Connection) -> int:
     """Create every deferrable index that is missing (after a bulk load or a crash in one)."""
-    missing = _missing_indexes(conn)
-    if missing:
+    present = _present(conn)
+    missing = [ddl for name, ddl in DEFERRABLE if name not in present]
+    identity = IDENTITY[0] not in present
+    if missing or identity:
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if identity:
+                restore_identity(conn)
             for ddl in missing:
                 conn.execute(ddl)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-    return len(missing)
+    return len(missing) + identity
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
