@@ -30,6 +30,7 @@ from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, ha
 from graph.embedded_seen import SeenEdges
 from graph.embedded_write import append_edges, known_keys, write_edges, write_nodes
 from graph.errors import StoreError
+from graph.memory import release_freed_memory
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import DEFERRABLE, IDENTITY, KIND_CODE, ensure_indexes, migrate, restore_identity
@@ -48,6 +49,7 @@ _BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fe
 _KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
 BULK_COMMIT = 500_000  # rows a bulk load gathers per transaction (each commit rewrites the pages it touched)
 _SAVEPOINT = "rsgraph_batch"
+_APPEND_BATCH = 50_000  # edges a first load appends at once: longer sorted runs, cheaper index builds after
 
 
 def _filters(kind: str | int | None, source: str | None) -> tuple[str, list[Any]]:
@@ -178,6 +180,7 @@ class EmbeddedStore:
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                     if self._gc_was_enabled:
                         gc.enable()
+                    release_freed_memory()
 
     def _has_identity(self) -> bool:
         sql = "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?"
@@ -208,6 +211,8 @@ class EmbeddedStore:
                 written = write_nodes(self._conn, batch, version)
                 self._known.update(batch.rows)
             elif self._seen is not None:
+                if self._seen.empty():  # appends touch only the table's last pages: no large cache
+                    self._conn.execute(f"PRAGMA cache_size={_CACHE}")
                 written = append_edges(self._conn, batch, self._known, self._seen, version)
             else:
                 written = write_edges(self._conn, batch, self._known, version)
@@ -256,7 +261,7 @@ class EmbeddedStore:
     def upsert_edges(self, edges: Iterable[Edge]) -> UpsertResult:
         total = UpsertResult(version=self.version())
         with self._lock:
-            for batch in batches(edges, BATCH):
+            for batch in batches(edges, _APPEND_BATCH if self._seen is not None else BATCH):
                 if len(self._keys) > _KEY_MEMO:
                     self._keys.clear()
                 total = total + self._write(prepare_edges(batch, self._keys))

@@ -8,10 +8,13 @@ version slot that the writer fills in inside its transaction.
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+import orjson
 
 from graph.canonical import canonical_json, has_float
 from graph.errors import RecordRejected
@@ -37,11 +40,16 @@ BATCH = 20_000
 _PLAIN_FIELDS = frozenset({str, type(None), EdgeKind, dict})  # types an edge's facts list holds
 _SCALARS = frozenset({str, int, bool, type(None)})  # written alike by orjson and json
 _date_ok = lru_cache(maxsize=8192)(valid_date)  # dates repeat (years, project dates): check each once
+_lower = lru_cache(maxsize=8192)(lower_bound)
+_upper = lru_cache(maxsize=8192)(upper_bound)
 
 
-def hash64(text: str) -> int:
-    """Signed 64-bit key of an id (SQLite INTEGER)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+_INT64 = struct.Struct(">q").unpack
+
+
+def hash64(text: str, _blake2b: Any = hashlib.blake2b) -> int:
+    """Signed 64-bit key of an id (SQLite INTEGER): the first 8 bytes of its BLAKE2b hash, big-endian."""
+    return int(_INT64(_blake2b(text.encode("utf-8"), digest_size=8).digest())[0])
 
 
 EdgeIdentity = tuple[int, int, int, str]  # src key, kind code, dst key, edge key
@@ -107,33 +115,52 @@ def _edge_facts(e: Edge) -> str | RecordRejected:
 
 
 def prepare_edges(batch: Iterable[Edge], keys: dict[str, int]) -> EdgeBatch:
-    """Rows ``[src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version]``."""
+    """Rows ``[src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version]``.
+
+    The common case of :func:`_edge_facts` is inlined (this loop runs once per edge of a load);
+    anything unusual takes that function's path.
+    """
     out = EdgeBatch()
-    rows, edges, ends = out.rows, out.edges, out.ends
+    rows, edges, ends, rejected = out.rows, out.edges, out.ends, out.rejected
+    dumps, sorted_keys, plain_fields = orjson.dumps, orjson.OPT_SORT_KEYS, _PLAIN_FIELDS
     for e in batch:
-        facts = _edge_facts(e)
-        if not isinstance(facts, str):
-            out.rejected.append(facts)
+        p, start, end, src_id, dst_id = e.provenance, e.start, e.end, e.src, e.dst
+        listed = [e.kind, src_id, dst_id, e.key, start, end, e.props, p.source, p.source_id, p.url, p.dataset_version]
+        facts: str | RecordRejected
+        if (
+            src_id
+            and dst_id
+            and src_id != dst_id
+            and (start is None or _date_ok(start))
+            and (end is None or _date_ok(end))
+            and not (start and end and start > end)
+            and p.source
+            and p.source_id
+            and p.retrieved_at
+            and p.dataset_version
+            and plain_fields.issuperset(map(type, listed))
+            and _plain_props(e.props)
+        ):
+            try:
+                facts = dumps(listed, option=sorted_keys).decode()
+            except orjson.JSONEncodeError:
+                facts = _edge_facts(e)
+        else:
+            facts = _edge_facts(e)
+        if type(facts) is not str:
+            rejected.append(facts)  # type: ignore[arg-type]
             continue
-        src = keys.get(e.src) or keys.setdefault(e.src, hash64(e.src))
-        dst = keys.get(e.dst) or keys.setdefault(e.dst, hash64(e.dst))
+        src = keys.get(src_id)
+        if src is None:
+            src = keys[src_id] = hash64(src_id)
+        dst = keys.get(dst_id)
+        if dst is None:
+            dst = keys[dst_id] = hash64(dst_id)
         ends.add(src)
         ends.add(dst)
         code = KIND_CODE[e.kind]
         ident = (src, code, dst, e.key)
-        p = e.provenance
-        rows[ident] = [
-            src,
-            code,
-            dst,
-            e.key,
-            lower_bound(e.start),
-            upper_bound(e.end),
-            p.source,
-            facts,
-            p.retrieved_at,
-            0,
-        ]
+        rows[ident] = [src, code, dst, e.key, _lower(start), _upper(end), p.source, facts, p.retrieved_at, 0]
         edges[ident] = e
     return out
 

@@ -6,8 +6,8 @@ this set answers, per batch, which edges the load already holds and whether
 their facts are the same. Entries are 64-bit hashes of an edge's identity
 and of its facts text, kept in sorted numpy arrays merged like a log-
 structured tree (a level merges into the one below once it is at least
-half its size), so 5 million edges take 80 MB and a batch's look-up is a
-few vectorised binary searches.
+half its size, up to ``LEVEL_CAP`` entries), so 5 million edges take 80 MB
+and a batch's look-up is a few vectorised binary searches.
 
 Hashes are Python's own (SipHash of the identity's text, salted per
 process); the set lives only as long as the load, and the store rebuilds
@@ -24,6 +24,7 @@ import numpy as np
 __all__ = ["SeenEdges"]
 
 _KEY = np.dtype(np.int64)
+LEVEL_CAP = 1 << 21  # entries beyond which levels stay apart: a merge copies both, so this bounds its memory
 
 
 def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -45,19 +46,25 @@ class SeenEdges:
     rewrites: int = 0  # edges written again with other facts (the store keeps two rows until it settles)
     staged: tuple[np.ndarray, np.ndarray, int] | None = None  # the batch being written, until kept
 
+    def empty(self) -> bool:
+        return not self.levels
+
     def digests(self, keys: Sequence[int] | np.ndarray) -> np.ndarray:
         """The stored facts hash of each key, or 0 where the load has not written it."""
-        wanted = np.asarray(keys, dtype=_KEY)
-        out = np.zeros(len(wanted), dtype=_KEY)
+        order = np.argsort(np.asarray(keys, dtype=_KEY))
+        wanted = np.asarray(keys, dtype=_KEY)[order]  # sorted needles: binary searches walk the level in order
+        found = np.zeros(len(wanted), dtype=_KEY)
         missing = np.ones(len(wanted), dtype=bool)
         for level_keys, level_digests in reversed(self.levels):  # newest first
             if not missing.any():
                 break
             at = np.searchsorted(level_keys, wanted)
             at[at == len(level_keys)] = 0
-            hit = missing & (level_keys[at] == wanted) if len(level_keys) else np.zeros(len(wanted), dtype=bool)
-            out[hit] = level_digests[at[hit]]
+            hit = missing & (level_keys[at] == wanted)
+            found[hit] = level_digests[at[hit]]
             missing &= ~hit
+        out = np.empty_like(found)
+        out[order] = found
         return out
 
     def stage(
@@ -79,7 +86,11 @@ class SeenEdges:
         if not len(keys):
             return
         self.levels.append(_merge((np.empty(0, _KEY), np.empty(0, _KEY)), (keys, digests)))
-        while len(self.levels) > 1 and len(self.levels[-1][0]) * 2 >= len(self.levels[-2][0]):
+        while (
+            len(self.levels) > 1
+            and len(self.levels[-1][0]) * 2 >= len(self.levels[-2][0])
+            and len(self.levels[-1][0]) + len(self.levels[-2][0]) <= LEVEL_CAP
+        ):
             newer = self.levels.pop()
             self.levels[-1] = _merge(self.levels[-1], newer)
         self.rewrites += rewritten

@@ -91,9 +91,10 @@ def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], se
     picked = held != digests
     if not picked.all():
         rows = [rows[n] for n in np.flatnonzero(picked).tolist()]
+    rows.sort(key=itemgetter(0))  # by src: runs the identity index build at the end sorts fast
     for row in rows:
         row[-1] = version
-    conn.executemany(_EDGE_APPEND, rows)  # arrival order: no index to keep local
+    conn.executemany(_EDGE_APPEND, rows)
     seen.stage(keys[picked], digests[picked], rewritten=int(np.count_nonzero(held[picked])))
     return len(rows)
 

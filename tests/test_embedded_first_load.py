@@ -16,7 +16,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.embedded import EmbeddedStore
+from graph import embedded_seen
+from graph.embedded import EmbeddedStore, hash64
 from graph.embedded_seen import SeenEdges
 from graph.model import Edge, EdgeKind
 from graph.store import SubgraphQuery
@@ -102,7 +103,7 @@ def test_a_bulk_load_into_a_store_with_edges_keeps_the_identity_index(tmp_path: 
 
 KILLED = """
 import sys, time
-from graph.embedded import EmbeddedStore
+from graph.embedded import EmbeddedStore, hash64
 from tests.test_embedded_first_load import NODES, _edges
 store = EmbeddedStore(sys.argv[1], bulk_commit=1)  # every batch commits
 with store.bulk():
@@ -138,9 +139,13 @@ def test_a_first_load_killed_after_rewrites_reopens_with_the_newest_rows(tmp_pat
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
-@given(st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 3)), max_size=30), max_size=12))
-def test_seen_edges_answers_like_a_dict(batches: list[list[tuple[int, int]]]) -> None:
-    seen, oracle, rewrites_kept = SeenEdges(), {}, []
+@given(
+    st.lists(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 3)), max_size=30), max_size=12),
+    st.sampled_from([8, 1 << 21]),
+)
+def test_seen_edges_answers_like_a_dict(batches: list[list[tuple[int, int]]], cap: int) -> None:
+    embedded_seen.LEVEL_CAP = cap  # a small cap keeps several levels apart
+    seen, oracle, rewrites_kept = SeenEdges(), dict[int, int](), list[int]()
     for n, batch in enumerate(batches):
         written = dict(batch)  # keys distinct within a batch, last wins
         keys = list(written)
@@ -156,3 +161,11 @@ def test_seen_edges_answers_like_a_dict(batches: list[list[tuple[int, int]]]) ->
     probe = list(range(41))
     assert seen.digests(probe).tolist() == [oracle.get(k, 0) for k in probe]
     assert seen.rewrites == sum(rewrites_kept)
+    embedded_seen.LEVEL_CAP = 1 << 21
+
+
+def test_node_keys_never_change() -> None:
+    """Stored files key nodes by hash64: its values are part of the file format."""
+    assert hash64("ror:05f950310") == -2184253497110766082
+    assert hash64("bench:o1") == -7115155343863153887
+    assert hash64("opensanctions:NK-ÄÖ北京") == 7975072655144909713
