@@ -33,7 +33,15 @@ from graph.errors import StoreError
 from graph.memory import release_freed_memory
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
-from graph.sqlite_schema import DEFERRABLE, IDENTITY, KIND_CODE, ensure_indexes, migrate, restore_identity
+from graph.sqlite_schema import (
+    DEFERRABLE,
+    IDENTITY,
+    KIND_CODE,
+    ensure_indexes,
+    index_builds,
+    migrate,
+    restore_identity,
+)
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
 from graph.subgraph import ids_networkx
 from graph.text import name_tokens
@@ -83,7 +91,6 @@ class EmbeddedStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(f"PRAGMA cache_size={_CACHE}")
-        self._conn.execute("PRAGMA temp_store=MEMORY")
         self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
 
     # -- transactions -------------------------------------------------------
@@ -193,7 +200,8 @@ class EmbeddedStore:
         seen, self._seen = self._seen, None
         if not self._conn.in_transaction:
             self._conn.execute("BEGIN IMMEDIATE")
-        restore_identity(self._conn, dedupe=seen.rewrites > 0)
+        with index_builds(self._conn):
+            restore_identity(self._conn, dedupe=seen.rewrites > 0)
 
     # -- nodes --------------------------------------------------------------
 

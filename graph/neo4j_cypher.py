@@ -242,11 +242,13 @@ def edge_diff(kind: EdgeKind) -> str:
 
 
 def create_edges(kind: EdgeKind) -> str:
-    """Create the edges in columns ``$c``; ``$c.a``/``$c.b`` hold the element ids of their endpoints."""
+    """Create the edges in columns ``$c``; ``$c.a``/``$c.b`` hold the element ids of their endpoints,
+    ``$c.src``/``$c.dst`` their ids. An element id whose node is gone, or now another node (element
+    ids are reused after a delete), matches nothing: ``n`` then falls short of the rows sent."""
     return (
-        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a) WHERE elementId(a) = $c.a[i] "
-        f"MATCH (b) WHERE elementId(b) = $c.b[i] CREATE (a)-[r:{rel_types([kind])}]->(b) "
-        f"SET {set_all('r', EDGE_COLUMNS)}"
+        f"UNWIND range(0, size($c.eid) - 1) AS i MATCH (a) WHERE elementId(a) = $c.a[i] AND a.id = $c.src[i] "
+        f"MATCH (b) WHERE elementId(b) = $c.b[i] AND b.id = $c.dst[i] CREATE (a)-[r:{rel_types([kind])}]->(b) "
+        f"SET {set_all('r', EDGE_COLUMNS)} RETURN count(*) AS n"
     )
 
 

@@ -59,6 +59,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 P = TypeVar("P")
 _PAGE = 5_000  # records per page of iter_nodes / iter_edges
+# Node id -> element id entries kept between edge batches (about 150 bytes each); emptied when full.
+ELEMENT_ID_CACHE = 300_000
+
+
+class _StaleElementIds(Exception):
+    """A cached element id no longer names the node it was cached for: the batch is redone without them."""
 
 
 def _ahead(batches: Iterable[list[T]], prepare: Callable[[list[T]], P]) -> Iterator[P]:
@@ -104,6 +110,7 @@ class Neo4jStore:
         self.edge_batch_size = edge_batch_size
         self.page_size = _PAGE
         self._driver: Driver | None = None
+        self._element_ids: dict[str, str] = {}  # node id -> element id, checked by every create that uses one
         if not uri.startswith(cy.SCHEMES):
             raise StoreError(f"not a Neo4j Bolt URI: {self.uri} (expected one of {', '.join(cy.SCHEMES)})")
         try:
@@ -272,10 +279,21 @@ class Neo4jStore:
                 tx.run(cy.BUMP, v=current + 1).consume()
             return written, len(batch.kinds) - len(rejected), current + 1 if written else current, [*rejected.values()]
 
-        written, valid, version, rejected = self._write(work) if batch.kinds else (0, 0, 0, [])
+        written, valid, version, rejected = self._write_retrying(work) if batch.kinds else (0, 0, 0, [])
         rejected = [*batch.rejected, *rejected]
         log.debug("edges: %d written, %d unchanged, %d rejected", written, valid - written, len(rejected))
         return UpsertResult(written, valid - written, tuple(rejected), version)
+
+    def _write_retrying(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """``work`` in a write transaction; once more without cached element ids if one was stale."""
+        try:
+            return self._write(work)
+        except _StaleElementIds:  # rolled back: a node was deleted (clear() elsewhere); look all up again
+            self._element_ids.clear()
+        try:
+            return self._write(work)
+        except _StaleElementIds as exc:
+            raise StoreError(f"Neo4j store at {self.uri}: nodes deleted while edges were written ({exc})") from exc
 
     @staticmethod
     def _diff_edges(
@@ -288,17 +306,26 @@ class Neo4jStore:
         diff = tx.run(cy.edge_diff(kind), ids=ids, hashes=hashes).single(strict=True)
         return [indexes[i] for i in diff["new"]], [(indexes[i], element) for i, element in diff["old"]]
 
-    @staticmethod
     def _endpoints(
-        tx: ManagedTransaction, batch: rows.EdgeBatch, new: list[int]
+        self, tx: ManagedTransaction, batch: rows.EdgeBatch, new: list[int]
     ) -> tuple[dict[str, str], dict[int, RecordRejected]]:
         """Element ids of the endpoints of the new edges ``new``, and those rejected for a missing one.
 
         Only new edges are checked: an edge id names its endpoints, so a stored edge's are there.
+        Element ids found by earlier batches are reused (the create re-checks each node's id); only
+        the others are looked up, through the id index.
         """
         src, dst = batch.cols["src"], batch.cols["dst"]
-        ends = list({src[i] for i in new} | {dst[i] for i in new})
-        found = dict(tx.run(cy.ELEMENT_IDS, ids=ends).single(strict=True)["out"]) if ends else {}
+        cache = self._element_ids
+        ends = {src[i] for i in new} | {dst[i] for i in new}
+        found = {end: cache[end] for end in ends if end in cache}
+        unknown = [end for end in ends if end not in found]
+        if unknown:
+            looked_up = dict(tx.run(cy.ELEMENT_IDS, ids=unknown).single(strict=True)["out"])
+            found.update(looked_up)
+            if len(cache) + len(looked_up) > ELEMENT_ID_CACHE:
+                cache.clear()
+            cache.update(looked_up)
         rejected: dict[int, RecordRejected] = {}
         for i in new:
             gone = next(((end, f) for end, f in ((src[i], "src"), (dst[i], "dst")) if end not in found), None)
@@ -319,8 +346,10 @@ class Neo4jStore:
         if not new:
             return 0
         c = rows.select(cols, new)
-        c.update(a=[found[x] for x in c.pop("src")], b=[found[x] for x in c.pop("dst")])
-        tx.run(cy.create_edges(kind), c=c, version=version).consume()
+        c.update(a=[found[x] for x in c["src"]], b=[found[x] for x in c["dst"]])
+        created = int(tx.run(cy.create_edges(kind), c=c, version=version).single(strict=True)["n"])
+        if created != len(new):
+            raise _StaleElementIds(f"{len(new) - created} of {len(new)} endpoints moved")
         return len(new)
 
     @staticmethod
@@ -461,6 +490,7 @@ class Neo4jStore:
 
     def clear(self, batch: int = 20_000) -> None:
         """Delete every node, relationship, document and the version, in batches."""
+        self._element_ids.clear()
         for step in cy.CLEAR:
             while self._run(step, n=batch)[0]["c"] == batch:
                 pass

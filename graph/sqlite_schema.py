@@ -12,7 +12,10 @@ store, never a wrong one.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from graph.errors import SchemaVersionError, StoreError
 from graph.model import EdgeKind
@@ -24,6 +27,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "V1",
     "ensure_indexes",
+    "index_builds",
     "migrate",
     "restore_identity",
 ]
@@ -172,6 +176,24 @@ _DUPLICATES = (
 )
 
 
+@contextmanager
+def index_builds(conn: sqlite3.Connection) -> Iterator[None]:
+    """Settings under which SQLite sorts for CREATE INDEX about twice as fast (measured at 5M edges).
+
+    Small sorted runs spilled to temporary files (the OS page cache holds them; the store keeps
+    SQLite's default file temp_store for this) and merged by worker threads beat one large
+    in-memory sort, whose merges miss the CPU cache.
+    """
+    saved = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in ("cache_size", "threads")}
+    conn.execute("PRAGMA cache_size=-32768")
+    conn.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            conn.execute(f"PRAGMA {name}={int(value)}")
+
+
 def restore_identity(conn: sqlite3.Connection, *, dedupe: bool = True) -> None:
     """Build the identity index, first deleting all but the newest row of each identity.
 
@@ -194,10 +216,11 @@ def ensure_indexes(conn: sqlite3.Connection) -> int:
     if missing or identity:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if identity:
-                restore_identity(conn)
-            for ddl in missing:
-                conn.execute(ddl)
+            with index_builds(conn):
+                if identity:
+                    restore_identity(conn)
+                for ddl in missing:
+                    conn.execute(ddl)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
