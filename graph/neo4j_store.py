@@ -318,7 +318,7 @@ class Neo4jStore:
         src, dst = batch.cols["src"], batch.cols["dst"]
         cache = self._element_ids
         ends = {src[i] for i in new} | {dst[i] for i in new}
-        found = {end: cache[end] for end in ends if end in cache}
+        found = {end: element for end in ends if (element := cache.get(end)) is not None}
         unknown = [end for end in ends if end not in found]
         if unknown:
             looked_up = dict(tx.run(cy.ELEMENT_IDS, ids=unknown).single(strict=True)["out"])

@@ -95,6 +95,28 @@ def test_concurrent_writers_never_duplicate_an_edge(neo4j_store: GraphStore) -> 
     assert len({c.version for c in store.changes_since(0) if not isinstance(c.record, Node)}) == 1
 
 
+def test_a_cached_element_id_that_names_another_node_is_not_used(neo4j_store: GraphStore) -> None:
+    store = neo4j(neo4j_store)
+    store.upsert_nodes([org(f"test:{x}") for x in "abcd"])
+    store.upsert_edges([edge(EdgeKind.RELATED_TO, "test:a", "test:b")])
+    elements = {r["id"]: r["e"] for r in store._read("MATCH (n:Entity) RETURN n.id AS id, elementId(n) AS e")}
+    assert store._element_ids["test:a"] == elements["test:a"]
+    # as if test:a had been deleted and its element id reused by another node
+    store._element_ids["test:a"] = elements["test:c"]
+    assert store.upsert_edges([edge(EdgeKind.SAME_AS, "test:a", "test:d")]).written == 1
+    assert [e.dst for e in store.edges_of("test:a", kinds=[EdgeKind.SAME_AS])] == ["test:d"]
+    assert store.degree("test:c") == 0
+    # a node deleted behind the store's back: its edges are rejected, not attached elsewhere
+    store._run("MATCH (n:Entity {id: 'test:b'}) DETACH DELETE n")
+    result = store.upsert_edges(
+        [edge(EdgeKind.PARENT_OF, "test:b", "test:d"), edge(EdgeKind.PARENT_OF, "test:a", "test:d")]
+    )
+    assert (result.written, [r.field for r in result.rejected]) == (1, ["src"])
+    assert store.counts().edges == {"SAME_AS": 1, "PARENT_OF": 1}
+    store.clear()
+    assert store._element_ids == {}
+
+
 def test_wrong_password_and_newer_schema_are_refused(neo4j_store: GraphStore, neo4j_server: object) -> None:
     uri = neo4j_server.bolt_uri  # type: ignore[attr-defined]
     with pytest.raises(StoreError) as err:
