@@ -55,7 +55,6 @@ _BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the ide
 _MMAP = 268435456  # bytes of the file mapped for reads: 256 MiB
 _BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
 _KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
-_BULK_KEY_MEMO = 1_500_000  # ... inside bulk(): ~130 bytes an entry, handed back when the load ends
 BULK_COMMIT = 500_000  # rows a bulk load gathers per transaction (each commit rewrites the pages it touched)
 _SAVEPOINT = "rsgraph_batch"
 _APPEND_BATCH = 50_000  # edges a first load appends at once: longer sorted runs, cheaper index builds after
@@ -271,7 +270,7 @@ class EmbeddedStore:
         total = UpsertResult(version=self.version())
         with self._lock:
             for batch in batches(edges, _APPEND_BATCH if self._seen is not None else BATCH):
-                if len(self._keys) > (_BULK_KEY_MEMO if self._bulk_depth else _KEY_MEMO):
+                if len(self._keys) > _KEY_MEMO:
                     self._keys.clear()
                 total = total + self._write(prepare_edges(batch, self._keys))
         return total

@@ -60,6 +60,11 @@ _DEFAULT_HEAP = "1g"
 _DEFAULT_PAGECACHE = "512m"
 _JVM_FLAGS = (
     "-XX:+UseG1GC",
+    # A young generation of at least half the heap: a write transaction's state (10,000 relationships)
+    # then mostly dies young instead of being copied and promoted. Bulk relationship loads: GC CPU
+    # 4.0 -> 2.3 s per 300k relationships, server CPU 50-53 -> 44-49 us per relationship (measured).
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:G1NewSizePercent=50",
     "-XX:+ExitOnOutOfMemoryError",
     "-XX:-OmitStackTraceInFastThrow",
     "-Dfile.encoding=UTF-8",
