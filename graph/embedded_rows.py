@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from graph.canonical import canonical_json, has_float
+from graph.canonical import has_float
 from graph.errors import RecordRejected
 from graph.model import Edge, EdgeKind, Node, searchable_names
 from graph.sqlite_schema import KIND_CODE
@@ -72,23 +72,6 @@ class NodeBatch:
     rejected: list[RecordRejected] = field(default_factory=list)
 
 
-def _plainly_valid(e: Edge) -> bool:
-    """The common case of graph.validate's edge checks, inline; False sends the edge to admit()."""
-    p, start, end = e.provenance, e.start, e.end
-    return bool(
-        e.src
-        and e.dst
-        and e.src != e.dst
-        and (start is None or _date_ok(start))
-        and (end is None or _date_ok(end))
-        and not (start and end and start > end)
-        and p.source
-        and p.source_id
-        and p.retrieved_at
-        and p.dataset_version
-    )
-
-
 def _plain_props(props: Mapping[str, Any]) -> bool:
     """No float in ``props``: the usual shapes (scalars, lists of scalars) inline, the rest by has_float."""
     if type(props) is not dict:
@@ -101,24 +84,12 @@ def _plain_props(props: Mapping[str, Any]) -> bool:
     return True
 
 
-def _edge_facts(e: Edge) -> str | RecordRejected:
-    """graph.model.facts_json of an edge (same text), or why it cannot be stored."""
-    if not _plainly_valid(e):
-        return admit(e)
-    p = e.provenance
-    facts = [e.kind, e.src, e.dst, e.key, e.start, e.end, e.props, p.source, p.source_id, p.url, p.dataset_version]
-    plain = _PLAIN_FIELDS.issuperset(map(type, facts)) and _plain_props(e.props)
-    try:
-        return canonical_json(facts, checked=plain)
-    except (TypeError, ValueError):
-        return admit(e)
-
-
 def prepare_edges(batch: Iterable[Edge], keys: dict[str, int]) -> EdgeBatch:
     """Rows ``[src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version]``.
 
-    The common case of :func:`_edge_facts` is inlined (this loop runs once per edge of a load);
-    anything unusual takes that function's path.
+    The common case of :func:`graph.validate.admit` is inlined (this loop runs once per edge of a
+    load): a plainly valid edge of plain types is written by orjson; anything else goes to ``admit``,
+    which gives the same text or the reason it is refused.
     """
     out = EdgeBatch()
     rows, edges, ends, rejected = out.rows, out.edges, out.ends, out.rejected
@@ -144,9 +115,9 @@ def prepare_edges(batch: Iterable[Edge], keys: dict[str, int]) -> EdgeBatch:
             try:
                 facts = dumps(listed, option=sorted_keys).decode()
             except orjson.JSONEncodeError:
-                facts = _edge_facts(e)
+                facts = admit(e)
         else:
-            facts = _edge_facts(e)
+            facts = admit(e)
         if type(facts) is not str:
             rejected.append(facts)  # type: ignore[arg-type]
             continue
