@@ -40,6 +40,7 @@ from graph.sqlite_schema import (
     ensure_indexes,
     index_builds,
     migrate,
+    present_indexes,
     restore_identity,
 )
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
@@ -189,10 +190,6 @@ class EmbeddedStore:
                         gc.enable()
                     release_freed_memory()
 
-    def _has_identity(self) -> bool:
-        sql = "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?"
-        return self._conn.execute(sql, (IDENTITY[0],)).fetchone() is not None
-
     def _settle(self) -> None:
         """End a deferred identity: drop rewritten edges' older rows, build the index (in the bulk transaction)."""
         if self._seen is None:
@@ -227,7 +224,7 @@ class EmbeddedStore:
             self._commit(version, written > 0, len(batch.rows))
         except sqlite3.IntegrityError:
             self._rollback()
-            if self._seen is None or not self._has_identity():
+            if self._seen is None or IDENTITY[0] not in present_indexes(self._conn):
                 raise
             # Another connection rebuilt the identity index mid-load (opening the store does): upsert.
             self._seen = None

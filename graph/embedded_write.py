@@ -49,6 +49,13 @@ def known_keys(conn: sqlite3.Connection, keys: set[int], known: set[int]) -> Non
         known.update(r[0] for r in conn.execute(f"SELECT nid FROM nodes WHERE nid IN ({marks})", part))
 
 
+def _admit_ends(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int]) -> None:
+    """Edges whose endpoints are not stored nodes leave the batch as rejections."""
+    known_keys(conn, batch.ends, known)
+    if not batch.ends <= known:
+        _reject_dangling(batch, known)
+
+
 def _reject_dangling(batch: EdgeBatch, known: set[int]) -> None:
     for ident in list(batch.rows):
         src, _kind, dst, _key = ident
@@ -62,9 +69,7 @@ def _reject_dangling(batch: EdgeBatch, known: set[int]) -> None:
 
 def write_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], version: int) -> int:
     """Upsert the batch's edges at ``version``; edges to unknown nodes become rejections."""
-    known_keys(conn, batch.ends, known)
-    if not batch.ends <= known:
-        _reject_dangling(batch, known)
+    _admit_ends(conn, batch, known)
     rows = sorted(batch.rows.values(), key=itemgetter(0))  # by src: locality in the identity index
     for row in rows:
         row[-1] = version
@@ -80,9 +85,7 @@ def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], se
     rewritten edge goes when the store settles); one written with the same facts is unchanged.
     The caller keeps or drops what is staged in ``seen`` with its transaction.
     """
-    known_keys(conn, batch.ends, known)
-    if not batch.ends <= known:
-        _reject_dangling(batch, known)
+    _admit_ends(conn, batch, known)
     rows = list(batch.rows.values())
     keys = np.fromiter(map(hash, batch.rows), dtype=np.int64, count=len(rows))
     digests = np.fromiter((hash(row[7]) for row in rows), dtype=np.int64, count=len(rows))

@@ -29,6 +29,7 @@ __all__ = [
     "ensure_indexes",
     "index_builds",
     "migrate",
+    "present_indexes",
     "restore_identity",
 ]
 
@@ -166,7 +167,7 @@ def _stored_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def _present(conn: sqlite3.Connection) -> set[str]:
+def present_indexes(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
 
 
@@ -210,7 +211,7 @@ def restore_identity(conn: sqlite3.Connection, *, dedupe: bool = True) -> None:
 
 def ensure_indexes(conn: sqlite3.Connection) -> int:
     """Create every deferrable index that is missing (after a bulk load or a crash in one)."""
-    present = _present(conn)
+    present = present_indexes(conn)
     missing = [ddl for name, ddl in DEFERRABLE if name not in present]
     identity = IDENTITY[0] not in present
     if missing or identity:
