@@ -34,12 +34,19 @@ st.download_button(
     f"{stem}-evidence.zip",
     "application/zip",
     key="exp_zip",
+    on_click="ignore",
     type="primary",
 )
 
 st.subheader("Report")
 st.caption("Self-contained: one file with inline styles and a picture of the ties; Markdown and JSON say the same.")
 c1, c2, c3 = st.columns(3)
-c1.download_button("Report (HTML)", lambda: render_html(report), f"{stem}.html", "text/html", key="exp_html")
-c2.download_button("Report (Markdown)", lambda: render_markdown(report), f"{stem}.md", "text/markdown", key="exp_md")
-c3.download_button("Report (JSON)", lambda: render_json(report), f"{stem}.json", "application/json", key="exp_json")
+c1.download_button(
+    "Report (HTML)", lambda: render_html(report), f"{stem}.html", "text/html", key="exp_html", on_click="ignore"
+)
+c2.download_button(
+    "Report (Markdown)", lambda: render_markdown(report), f"{stem}.md", "text/markdown", key="exp_md", on_click="ignore"
+)
+c3.download_button(
+    "Report (JSON)", lambda: render_json(report), f"{stem}.json", "application/json", key="exp_json", on_click="ignore"
+)

@@ -62,7 +62,12 @@ st.dataframe(
 stem = upload.name.rsplit(".", 1)[0]
 c1, c2, c3 = st.columns([1, 1, 2])
 c1.download_button(
-    "Download results (CSV)", results_file(results, "csv"), f"{stem}-screened.csv", "text/csv", key="dl_csv"
+    "Download results (CSV)",
+    results_file(results, "csv"),
+    f"{stem}-screened.csv",
+    "text/csv",
+    key="dl_csv",
+    on_click="ignore",
 )
 c2.download_button(
     "Download results (XLSX)",
@@ -70,6 +75,7 @@ c2.download_button(
     f"{stem}-screened.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="dl_xlsx",
+    on_click="ignore",
 )
 matched = {f"{r.match_name} ({r.match_id})": r.match_id for r in results if r.decision == "match"}
 if matched:

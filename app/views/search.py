@@ -100,6 +100,7 @@ if org_id:
         file_name=f"rsgraph-report-{org_id.replace(':', '_')}.html",
         mime="text/html",
         key="report_html",
+        on_click="ignore",
     )
 else:
     st.info(

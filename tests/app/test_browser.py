@@ -247,3 +247,29 @@ def test_first_paint_of_a_searched_organisation(browser: Any, app_url: str, stor
     print(f"first paint of {name} after picking it: {time.perf_counter() - t0:.2f} s")
     assert _main(page).get_by_text("Legal restriction").count() >= 1
     page.close()
+
+
+def test_export_buttons_clicked_back_to_back_each_download(
+    browser: Any, app_url: str, story: dict[str, Any], tmp_path: Path
+) -> None:
+    """Four export downloads clicked in quick succession all arrive (a download must not rerun the page: a rerun
+    gives every deferred download a new id, and a click still holding the old one would download nothing)."""
+    ror = next(ror for ror, h in story["hops"].items() if h["hops"] == 1)
+    page = browser.new_page()
+    got: list[Any] = []
+    page.on("download", lambda d: got.append(d))
+    page.goto(f"{app_url}/export?org=ror:{ror}", wait_until="domcontentloaded")
+    _main(page).get_by_role("heading", name="Export").wait_for(timeout=WAIT_MS)
+    labels = ["Evidence subgraph", "Report (HTML)", "Report (Markdown)", "Report (JSON)"]
+    for label in labels:
+        page.get_by_role("button", name=label, exact=False).click()
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while len(got) < len(labels) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    names = sorted(d.suggested_filename for d in got)
+    assert len(names) == len(labels), names
+    assert sorted(n.rsplit(".", 1)[1] for n in names) == ["html", "json", "md", "zip"]
+    report = tmp_path / "report.json"
+    next(d for d in got if d.suggested_filename.endswith(".json")).save_as(report)
+    assert f"ror:{ror}" in report.read_text(encoding="utf-8")
+    page.close()
