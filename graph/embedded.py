@@ -11,7 +11,6 @@ the k-hop walk in :mod:`graph.embedded_khop`.
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 import threading
@@ -30,7 +29,7 @@ from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, ha
 from graph.embedded_seen import SeenEdges
 from graph.embedded_write import append_edges, known_keys, write_edges, write_nodes
 from graph.errors import StoreError
-from graph.memory import release_freed_memory
+from graph.memory import pause_gc, release_freed_memory, resume_gc
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import (
@@ -86,7 +85,6 @@ class EmbeddedStore:
         self._pending = 0  # rows written in the open bulk transaction, not yet committed
         self._batch_open = False  # a batch savepoint inside the bulk transaction
         self._seen: SeenEdges | None = None  # set while a first bulk load defers the identity index
-        self._gc_was_enabled = False
         self._conn.execute("PRAGMA busy_timeout=60000")
         migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -167,28 +165,31 @@ class EmbeddedStore:
                 self._conn.execute(f"PRAGMA cache_size={_BULK_CACHE}")
                 self._conn.execute("PRAGMA mmap_size=0")  # the page cache serves a load; no second copy mapped
                 self._conn.execute(f"PRAGMA wal_autocheckpoint={_BULK_CHECKPOINT}")
-                self._gc_was_enabled = gc.isenabled()
-                gc.disable()  # a load makes millions of acyclic objects; reference counting frees them
+                pause_gc()  # a load makes millions of acyclic objects; reference counting frees them
             self._bulk_depth += 1
             try:
                 yield
             finally:
                 self._bulk_depth -= 1
                 if self._bulk_depth == 0:
-                    self._keys.clear()
-                    if self._batch_open:  # a batch interrupted mid-write
-                        self._rollback()
-                    self._settle()
-                    self._flush()
-                    ensure_indexes(self._conn)
-                    self._conn.execute(f"PRAGMA cache_size={_CACHE}")
-                    self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back
-                    self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
-                    self._conn.execute("PRAGMA wal_autocheckpoint=1000")
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    if self._gc_was_enabled:
-                        gc.enable()
+                    try:
+                        self._end_bulk()
+                    finally:
+                        resume_gc()
                     release_freed_memory()
+
+    def _end_bulk(self) -> None:
+        self._keys.clear()
+        if self._batch_open:  # a batch interrupted mid-write
+            self._rollback()
+        self._settle()
+        self._flush()
+        ensure_indexes(self._conn)
+        self._conn.execute(f"PRAGMA cache_size={_CACHE}")
+        self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back
+        self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
+        self._conn.execute("PRAGMA wal_autocheckpoint=1000")
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _settle(self) -> None:
         """End a deferred identity: drop rewritten edges' older rows, build the index (in the bulk transaction)."""

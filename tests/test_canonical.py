@@ -91,3 +91,34 @@ def test_parse_json_reads_what_json_loads_reads(value: Any) -> None:
     except (TypeError, ValueError):
         return
     assert repr(parse_json(text)) == repr(json.loads(text))  # repr: 1 and 1.0 differ
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "9223372036854775807",
+        "9223372036854775808",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "123456789012345678901234567890",
+        "999999999999999999",
+        "1.7976931348623157e308",
+        "5e-324",
+        "0.30000000000000004",
+        "-0.0",
+        "1e400",
+        "NaN",
+    ],
+)
+def test_parse_json_numbers_at_the_edges_of_64_bits_and_doubles(number: str) -> None:
+    text = f'{{"n":{number},"s":"{number}"}}'
+    assert repr(parse_json(text)) == repr(json.loads(text))
+
+
+@settings(max_examples=2000, derandomize=True)
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(min_value=-(2**70), max_value=2**70))
+def test_parse_json_numbers_read_as_json_reads_them(number: float | int) -> None:
+    text = f"[{json.dumps(number)}, {{\"x\": {json.dumps(number)}}}]"
+    assert repr(parse_json(text)) == repr(json.loads(text))
