@@ -120,5 +120,5 @@ def test_parse_json_numbers_at_the_edges_of_64_bits_and_doubles(number: str) -> 
 @settings(max_examples=2000, derandomize=True)
 @given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(min_value=-(2**70), max_value=2**70))
 def test_parse_json_numbers_read_as_json_reads_them(number: float | int) -> None:
-    text = f"[{json.dumps(number)}, {{\"x\": {json.dumps(number)}}}]"
+    text = f'[{json.dumps(number)}, {{"x": {json.dumps(number)}}}]'
     assert repr(parse_json(text)) == repr(json.loads(text))
