@@ -74,7 +74,8 @@ def test_reopening_keeps_data(tmp_path: Path) -> None:
         assert store.get_node("test:a") == org("test:a", "Alpha")
 
 
-def _run_writer(path: Path, orgs: int, edges: int, kill_after: float | None) -> None:
+def _run_writer(path: Path, orgs: int, edges: int, kill_after: int | None) -> None:
+    """Run WRITER to the end, or SIGKILL it once ``kill_after`` edge rows are committed (mid-upsert)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", WRITER, str(path), str(orgs), str(edges)],
         cwd=REPO,
@@ -86,16 +87,27 @@ def _run_writer(path: Path, orgs: int, edges: int, kill_after: float | None) -> 
         return
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "nodes-done"
-    time.sleep(kill_after)
+    deadline = time.monotonic() + 300
+    while _committed_edges(path) < kill_after and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
+
+
+def _committed_edges(path: Path) -> int:
+    """Edge rows committed so far, read beside the writer (WAL lets a reader in)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+    try:
+        return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM edges").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def test_kill_9_during_large_upsert_then_rerun_equals_clean_run(tmp_path: Path) -> None:
     orgs, edges = 20_000, 150_000
     clean, crashed = tmp_path / "clean.db", tmp_path / "crashed.db"
     _run_writer(clean, orgs, edges, None)
-    _run_writer(crashed, orgs, edges, kill_after=1.5)
+    _run_writer(crashed, orgs, edges, kill_after=40_000)
     with EmbeddedStore(crashed) as store:
         partial = store.counts().as_dict()
         assert sum(partial["edges"].values()) < edges, "the writer finished before it was killed; raise the size"
