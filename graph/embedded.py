@@ -29,7 +29,7 @@ from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, ha
 from graph.embedded_seen import SeenEdges
 from graph.embedded_write import append_edges, known_keys, write_edges, write_nodes
 from graph.errors import StoreError
-from graph.memory import pause_gc, release_freed_memory, resume_gc
+from graph.memory import gc_paused, pause_gc, release_freed_memory, resume_gc
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import (
@@ -343,15 +343,16 @@ class EmbeddedStore:
     def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
         codes = None if query.edge_kinds is None else {KIND_CODE[EdgeKind(k)] for k in query.edge_kinds}
         seed_keys = list(dict.fromkeys(hash64(s) for s in query.seeds))
-        with self._lock:
-            self._settle()
-            known_keys(self._conn, set(seed_keys), self._known)
-            found = expand(self._conn, [k for k in seed_keys if k in self._known], query, codes)
-            if not query.attributes:
-                return self._ids_graph(query, found.distance, found.edges, found.pruned)
-            node_rows = self._rows("SELECT nid, data, retrieved_at FROM nodes WHERE nid", list(found.distance))
-            edge_rows = self._rows("SELECT data, retrieved_at FROM edges WHERE rowid", list(found.edges))
-        return attributed_graph(node_rows, edge_rows, query=query, distance=found.distance, pruned=found.pruned)
+        with gc_paused():  # a large result is tens of thousands of acyclic dicts: not worth the collector's walks
+            with self._lock:
+                self._settle()
+                known_keys(self._conn, set(seed_keys), self._known)
+                found = expand(self._conn, [k for k in seed_keys if k in self._known], query, codes)
+                if not query.attributes:
+                    return self._ids_graph(query, found.distance, found.edges, found.pruned)
+                node_rows = self._rows("SELECT nid, data, retrieved_at FROM nodes WHERE nid", list(found.distance))
+                edge_rows = self._rows("SELECT data, retrieved_at FROM edges WHERE rowid", list(found.edges))
+            return attributed_graph(node_rows, edge_rows, query=query, distance=found.distance, pruned=found.pruned)
 
     def _rows(self, select: str, keys: Sequence[int]) -> list[tuple[Any, ...]]:
         """Rows of ``{select} IN (keys)``, in chunks; call with the lock held."""

@@ -6,8 +6,10 @@ import ctypes
 import ctypes.util
 import gc
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-__all__ = ["pause_gc", "release_freed_memory", "resume_gc"]
+__all__ = ["gc_paused", "pause_gc", "release_freed_memory", "resume_gc"]
 
 _lock = threading.Lock()
 _pauses = 0
@@ -36,6 +38,16 @@ def resume_gc() -> None:
         _pauses -= 1
         if _pauses == 0 and _was_enabled:
             gc.enable()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The block runs with the cyclic collector paused (see :func:`pause_gc`)."""
+    pause_gc()
+    try:
+        yield
+    finally:
+        resume_gc()
 
 
 def release_freed_memory() -> None:

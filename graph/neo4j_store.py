@@ -48,6 +48,7 @@ from graph import neo4j_khop as khop
 from graph import neo4j_rows as rows
 from graph.batching import batches
 from graph.errors import RecordRejected, SchemaVersionError, StoreError
+from graph.memory import gc_paused
 from graph.model import Edge, EdgeKind, Node, NodeKind
 from graph.search import MAX_DF, generating_tokens, rank, score_candidates
 from graph.store import Change, Counts, SubgraphQuery, UpsertResult
@@ -426,7 +427,8 @@ class Neo4jStore:
     # -- k-hop --------------------------------------------------------------
 
     def subgraph(self, query: SubgraphQuery) -> nx.MultiDiGraph:
-        return khop.subgraph(self._collect, self.get_nodes, query)
+        with gc_paused():  # as in the embedded store: a large result is many acyclic dicts
+            return khop.subgraph(self._collect, self.get_nodes, query)
 
     def version(self) -> int:
         found = self._read(cy.VERSION)
