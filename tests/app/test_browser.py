@@ -130,10 +130,17 @@ def _click_node(page: Any, frame: Any, node_id: str) -> None:
     """A real mouse click on a node drawn on the Cytoscape canvas."""
     iframe = page.locator('iframe[title*="streamlit_cytoscape"]')
     iframe.scroll_into_view_if_needed()
-    page.wait_for_timeout(1200)  # let the layout settle
+    where = f"() => document.getElementById('cy')._cyreg.cy.getElementById('{node_id}').renderedPosition()"
+    at: Any = None
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:  # the layout is animated: click once the node has stopped moving
+        page.wait_for_timeout(300)
+        now = frame.evaluate(where)
+        if now == at:
+            break
+        at = now
     box = iframe.bounding_box()
     cy = frame.evaluate("() => document.getElementById('cy').getBoundingClientRect().toJSON()")
-    at = frame.evaluate(f"() => document.getElementById('cy')._cyreg.cy.getElementById('{node_id}').renderedPosition()")
     page.mouse.click(box["x"] + cy["x"] + at["x"], box["y"] + cy["y"] + at["y"])
 
 
