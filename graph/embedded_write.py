@@ -15,23 +15,24 @@ from typing import Any
 import numpy as np
 
 from graph.embedded_khop import chunks
-from graph.embedded_rows import EdgeBatch, NodeBatch, node_tokens
+from graph.embedded_rows import FACTS, UNDATED, EdgeBatch, NodeBatch, node_tokens
 from graph.embedded_seen import SeenEdges
 from graph.errors import RecordRejected
 from graph.model import node_from_facts
 
 __all__ = ["append_edges", "known_keys", "write_edges", "write_nodes"]
 
+_EDGE_COLUMNS = "src, kind, dst, ekey, source, data, retrieved_at"
 _EDGE_UPSERT = (
-    "INSERT INTO edges(src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version) "
-    "VALUES(?,?,?,?,?,?,?,?,?,?) "
+    f"INSERT INTO edges({_EDGE_COLUMNS}, lo, hi, version) VALUES(?,?,?,?,?,?,?,?,?,?) "
     "ON CONFLICT(src, kind, dst, ekey) DO UPDATE SET lo=excluded.lo, hi=excluded.hi, source=excluded.source, "
     "data=excluded.data, "
     "retrieved_at=excluded.retrieved_at, version=excluded.version WHERE edges.data IS NOT excluded.data"
 )
-_EDGE_APPEND = (
-    "INSERT INTO edges(src, kind, dst, ekey, lo, hi, source, data, retrieved_at, version) VALUES(?,?,?,?,?,?,?,?,?,?)"
-)
+_EDGE_APPEND = f"INSERT INTO edges({_EDGE_COLUMNS}, lo, hi, version) VALUES(?,?,?,?,?,?,?,?,?,?)"
+# The same for undated rows (embedded_rows.UNDATED long): lo and hi take their default, NULL.
+_EDGE_UPSERT_UNDATED = _EDGE_UPSERT.replace(", lo, hi, version) VALUES(?,?,?,", ", version) VALUES(?,")
+_EDGE_APPEND_UNDATED = _EDGE_APPEND.replace(", lo, hi, version) VALUES(?,?,?,", ", version) VALUES(?,")
 _NODE_UPSERT = (
     "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, version) VALUES(?,?,?,?,?,?,?,?) "
     "ON CONFLICT(nid) DO UPDATE SET kind=excluded.kind, name=excluded.name, source=excluded.source, "
@@ -74,8 +75,18 @@ def write_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], ver
     for row in rows:
         row[-1] = version
     before = conn.total_changes
-    conn.executemany(_EDGE_UPSERT, rows)
+    _insert(conn, rows, _EDGE_UPSERT_UNDATED, _EDGE_UPSERT)
     return conn.total_changes - before
+
+
+def _insert(conn: sqlite3.Connection, rows: list[list[Any]], undated: str, dated: str) -> None:
+    """Run ``undated`` for the rows without lo, hi and ``dated`` for the rest, each in the rows' order."""
+    short = [row for row in rows if len(row) == UNDATED]
+    if len(short) == len(rows):
+        conn.executemany(undated, rows)
+        return
+    conn.executemany(undated, short)
+    conn.executemany(dated, [row for row in rows if len(row) != UNDATED])
 
 
 def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], seen: SeenEdges, version: int) -> int:
@@ -88,7 +99,7 @@ def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], se
     _admit_ends(conn, batch, known)
     rows = list(batch.rows.values())
     keys = np.fromiter(map(hash, batch.rows), dtype=np.int64, count=len(rows))
-    digests = np.fromiter((hash(row[7]) for row in rows), dtype=np.int64, count=len(rows))
+    digests = np.fromiter((hash(row[FACTS]) for row in rows), dtype=np.int64, count=len(rows))
     digests[digests == 0] = 1  # 0 means "not written"
     held = seen.digests(keys)
     picked = held != digests
@@ -97,7 +108,7 @@ def append_edges(conn: sqlite3.Connection, batch: EdgeBatch, known: set[int], se
     rows.sort(key=itemgetter(0))  # by src: runs the identity index build at the end sorts fast
     for row in rows:
         row[-1] = version
-    conn.executemany(_EDGE_APPEND, rows)
+    _insert(conn, rows, _EDGE_APPEND_UNDATED, _EDGE_APPEND)
     seen.stage(keys[picked], digests[picked], rewritten=int(np.count_nonzero(held[picked])))
     return len(rows)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.canonical import canonical_json, parse_json
-from graph.embedded_rows import prepare_edges
+from graph.embedded_rows import FACTS, prepare_edges
 from graph.model import Edge, EdgeKind, Provenance, facts_json
 
 SCALARS = (
@@ -80,7 +80,7 @@ def test_embedded_edge_rows_hold_facts_json(props: dict[str, Any], key: str, sta
         assert [r.field for r in batch.rejected] == ["props"]
         return
     (row,) = batch.rows.values()
-    assert row[7] == want
+    assert row[FACTS] == want
 
 
 @settings(max_examples=500, derandomize=True)

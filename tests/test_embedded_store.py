@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import subprocess
@@ -264,3 +265,44 @@ def test_a_failed_bulk_load_still_rebuilds_indexes(tmp_path: Path) -> None:
         present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         conn.close()
         assert present >= {name for name, _ in DEFERRABLE}
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_dated_and_undated_edges_in_one_batch_keep_their_bounds(tmp_path: Path, bulk: bool) -> None:
+    """Undated rows leave lo/hi to the column default; a dated edge rewritten undated loses its bounds."""
+    store = EmbeddedStore(tmp_path / "s.db")
+    nodes = [org(f"test:{n}") for n in "abcd"]
+    names = {hash64(n.id): n.id for n in nodes}
+    with store.bulk() if bulk else contextlib.nullcontext():
+        store.upsert_nodes(nodes)
+        store.upsert_edges(
+            [
+                edge(EdgeKind.COLLABORATED_WITH, "test:a", "test:b", "2021", "2021", "2021"),
+                edge(EdgeKind.COLLABORATED_WITH, "test:a", "test:c"),
+                edge(EdgeKind.PARENT_OF, "test:a", "test:d", start="2019-05"),
+                edge(EdgeKind.PARENT_OF, "test:b", "test:d", end="2020"),
+            ]
+        )
+
+    def bounds() -> dict[tuple[str, str], tuple[str | None, str | None]]:
+        rows = store._conn.execute("SELECT src, dst, lo, hi FROM edges")
+        return {(names[s], names[d]): (lo, hi) for s, d, lo, hi in rows}
+
+    assert bounds() == {
+        ("test:a", "test:b"): ("2021-01-01", "2021-12-31"),
+        ("test:a", "test:c"): (None, None),
+        ("test:a", "test:d"): ("2019-05-01", None),
+        ("test:b", "test:d"): (None, "2020-12-31"),
+    }
+    assert {(e.src, e.dst): (e.start, e.end) for e in store.iter_edges()} == {
+        ("test:a", "test:b"): ("2021", "2021"),
+        ("test:a", "test:c"): (None, None),
+        ("test:a", "test:d"): ("2019-05", None),
+        ("test:b", "test:d"): (None, "2020"),
+    }
+    before = SubgraphQuery(("test:a",), hops=1, until="2018-12-31")  # only the undated edge is that old
+    assert {v for _, v in store.subgraph(before).edges()} == {"test:c"}
+    again = store.upsert_edges([edge(EdgeKind.COLLABORATED_WITH, "test:a", "test:b", "2021")])  # now undated
+    assert again.written == 1
+    assert bounds()[("test:a", "test:b")] == (None, None)
+    store.close()
