@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from graph.batching import batches
+from graph.embedded_checkpoint import Checkpointer
 from graph.embedded_graph import attributed_graph
 from graph.embedded_khop import chunks, degrees, expand
 from graph.embedded_rows import BATCH, EdgeBatch, NodeBatch, edge_identities, hash64, prepare_edges, prepare_nodes
@@ -53,7 +54,6 @@ _CODE_NAME = {c: k.value for k, c in KIND_CODE.items()}
 _CACHE = -131072  # SQLite page cache: 128 MiB
 _BULK_CACHE = -524288  # 512 MiB while bulk loading (random inserts into the identity index)
 _MMAP = 268435456  # bytes of the file mapped for reads: 256 MiB
-_BULK_CHECKPOINT = 65536  # WAL pages between checkpoints while bulk loading (fewer syncs)
 _KEY_MEMO = 300_000  # endpoint id -> key memo entries kept (hubs recur; a big memo costs memory)
 BULK_COMMIT = 500_000  # rows a bulk load gathers per transaction (each commit rewrites the pages it touched)
 _SAVEPOINT = "rsgraph_batch"
@@ -85,6 +85,7 @@ class EmbeddedStore:
         self._pending = 0  # rows written in the open bulk transaction, not yet committed
         self._batch_open = False  # a batch savepoint inside the bulk transaction
         self._seen: SeenEdges | None = None  # set while a first bulk load defers the identity index
+        self._checkpointer: Checkpointer | None = None  # copies WAL pages into the file while bulk() runs
         self._conn.execute("PRAGMA busy_timeout=60000")
         migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -164,7 +165,9 @@ class EmbeddedStore:
                 self._conn.execute("COMMIT")
                 self._conn.execute(f"PRAGMA cache_size={_BULK_CACHE}")
                 self._conn.execute("PRAGMA mmap_size=0")  # the page cache serves a load; no second copy mapped
-                self._conn.execute(f"PRAGMA wal_autocheckpoint={_BULK_CHECKPOINT}")
+                if self._wal():  # WAL pages are copied into the file beside the load, not in its commits
+                    self._conn.execute("PRAGMA wal_autocheckpoint=0")
+                    self._checkpointer = Checkpointer(self.path).start()
                 pause_gc()  # a load makes millions of acyclic objects; reference counting frees them
             self._bulk_depth += 1
             try:
@@ -178,12 +181,18 @@ class EmbeddedStore:
                         resume_gc()
                     release_freed_memory()
 
+    def _wal(self) -> bool:
+        return str(self._conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+
     def _end_bulk(self) -> None:
         self._keys.clear()
         if self._batch_open:  # a batch interrupted mid-write
             self._rollback()
         self._settle()
         self._flush()
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         ensure_indexes(self._conn)
         self._conn.execute(f"PRAGMA cache_size={_CACHE}")
         self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back

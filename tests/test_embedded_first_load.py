@@ -11,11 +11,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.generate import GraphSpec, generate_edges, generate_nodes
 from graph import embedded_seen
 from graph.embedded import EmbeddedStore, hash64
 from graph.embedded_seen import SeenEdges
@@ -169,3 +172,34 @@ def test_node_keys_never_change() -> None:
     assert hash64("ror:05f950310") == -2184253497110766082
     assert hash64("bench:o1") == -7115155343863153887
     assert hash64("opensanctions:NK-ÄÖ北京") == 7975072655144909713
+
+
+def test_a_bulk_load_checkpoints_beside_itself_and_leaves_no_thread_or_wal(tmp_path: Path) -> None:
+    """While bulk() runs, a second connection copies committed WAL pages into the file; the load's result is
+    that of a plain load, the thread is gone afterwards and the WAL is truncated."""
+    spec = GraphSpec(2000, 12000)
+    path = tmp_path / "bulk.db"
+    store = EmbeddedStore(path, bulk_commit=1000)
+    with store.bulk():
+        assert [t.name for t in threading.enumerate()].count("rsgraph-checkpointer") == 1
+        checkpointer = store._checkpointer
+        assert checkpointer is not None
+        store.upsert_nodes(generate_nodes(spec))
+        for chunk in range(0, 12000, 3000):
+            store.upsert_edges(list(generate_edges(spec))[chunk : chunk + 3000])
+            deadline = time.monotonic() + 10
+            runs = checkpointer.runs
+            while checkpointer.runs == runs and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert checkpointer.runs >= 4
+        assert store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert "rsgraph-checkpointer" not in [t.name for t in threading.enumerate()]
+    assert store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000
+    assert Path(f"{path}-wal").stat().st_size == 0
+    plain = EmbeddedStore(tmp_path / "plain.db")
+    plain.upsert_nodes(generate_nodes(spec))
+    plain.upsert_edges(generate_edges(spec))
+    assert store.counts() == plain.counts()
+    assert sorted(e.id for e in store.iter_edges()) == sorted(e.id for e in plain.iter_edges())
+    store.close()
+    plain.close()
