@@ -34,9 +34,9 @@ from graph.memory import gc_paused, pause_gc, release_freed_memory, resume_gc
 from graph.model import Edge, EdgeKind, Node, NodeKind, edge_from_facts, node_from_facts
 from graph.search import generating_tokens, rank, score_candidates
 from graph.sqlite_schema import (
-    DEFERRABLE,
     IDENTITY,
     KIND_CODE,
+    deferrable_on,
     ensure_indexes,
     index_builds,
     migrate,
@@ -86,6 +86,7 @@ class EmbeddedStore:
         self._batch_open = False  # a batch savepoint inside the bulk transaction
         self._seen: SeenEdges | None = None  # set while a first bulk load defers the identity index
         self._checkpointer: Checkpointer | None = None  # copies WAL pages into the file while bulk() runs
+        self._deferred: set[str] = set()  # tables whose secondary indexes this bulk() dropped
         self._conn.execute("PRAGMA busy_timeout=60000")
         migrate(self._conn, self.path)  # also recreates indexes a killed bulk load left out
         self._conn.execute("PRAGMA journal_mode=WAL")
@@ -138,7 +139,7 @@ class EmbeddedStore:
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
-        """A large load: secondary indexes are dropped now and rebuilt (sorted) on exit.
+        """A large load: a table's secondary indexes are dropped at its first write and rebuilt (sorted) on exit.
 
         Into a store without edges (a first load) the identity index is
         deferred too: edges are appended and :class:`SeenEdges` tells which
@@ -157,8 +158,6 @@ class EmbeddedStore:
         with self._lock:
             if self._bulk_depth == 0:
                 self._conn.execute("BEGIN IMMEDIATE")
-                for name, _ddl in DEFERRABLE:
-                    self._conn.execute(f"DROP INDEX IF EXISTS {name}")
                 if self._conn.execute("SELECT 1 FROM edges LIMIT 1").fetchone() is None:
                     self._conn.execute(f"DROP INDEX IF EXISTS {IDENTITY[0]}")
                     self._seen = SeenEdges()
@@ -186,6 +185,7 @@ class EmbeddedStore:
 
     def _end_bulk(self) -> None:
         self._keys.clear()
+        self._deferred.clear()
         if self._batch_open:  # a batch interrupted mid-write
             self._rollback()
         self._settle()
@@ -219,7 +219,22 @@ class EmbeddedStore:
                 total = total + self._write(prepare_nodes(batch))
         return total
 
+    def _defer_indexes(self, table: str) -> None:
+        """Inside bulk(), before its first write to ``table``: drop that table's secondary indexes, committed.
+
+        Only a table the load writes loses them, so a nodes-only load does not rebuild the edge indexes.
+        """
+        if not self._bulk_depth or table in self._deferred:
+            return
+        self._flush()
+        self._conn.execute("BEGIN IMMEDIATE")
+        for name in deferrable_on(table):
+            self._conn.execute(f"DROP INDEX IF EXISTS {name}")
+        self._conn.execute("COMMIT")
+        self._deferred.add(table)
+
     def _write(self, batch: NodeBatch | EdgeBatch) -> UpsertResult:
+        self._defer_indexes("nodes" if isinstance(batch, NodeBatch) else "edges")
         try:
             version = self._begin()
             if isinstance(batch, NodeBatch):

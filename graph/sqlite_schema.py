@@ -26,6 +26,7 @@ __all__ = [
     "KIND_CODE",
     "SCHEMA_VERSION",
     "V1",
+    "deferrable_on",
     "ensure_indexes",
     "index_builds",
     "migrate",
@@ -149,6 +150,12 @@ DEFERRABLE: tuple[tuple[str, str], ...] = (
     ("nodes_kind", "CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind)"),
     ("nodes_source", "CREATE INDEX IF NOT EXISTS nodes_source ON nodes(source)"),
 )
+
+
+def deferrable_on(table: str) -> list[str]:
+    """Names of the deferrable indexes on ``table``."""
+    return [name for name, ddl in DEFERRABLE if f" ON {table}(" in ddl]
+
 
 # Bytes per page of a new file: 16 KiB appends ~30% faster than SQLite's default 4 KiB and reads as fast
 # (measured on this project's 2-core machine); files made with another page size keep theirs.

@@ -17,7 +17,7 @@ from bench.generate import GraphSpec, generate_edges, generate_nodes, org_id
 from graph.embedded import EmbeddedStore, hash64
 from graph.errors import SchemaVersionError, StoreError
 from graph.model import Edge, EdgeKind, Node, facts_json, hash_text, searchable_names
-from graph.sqlite_schema import DEFERRABLE, SCHEMA_VERSION, V1
+from graph.sqlite_schema import DEFERRABLE, SCHEMA_VERSION, V1, deferrable_on
 from graph.store import SubgraphQuery
 from graph.subgraph import reference_subgraph
 from graph.text import name_tokens
@@ -305,4 +305,30 @@ def test_dated_and_undated_edges_in_one_batch_keep_their_bounds(tmp_path: Path, 
     again = store.upsert_edges([edge(EdgeKind.COLLABORATED_WITH, "test:a", "test:b", "2021")])  # now undated
     assert again.written == 1
     assert bounds()[("test:a", "test:b")] == (None, None)
+    store.close()
+
+
+def test_a_bulk_load_drops_only_the_indexes_of_the_tables_it_writes(tmp_path: Path) -> None:
+    """A nodes-only load into a store with edges leaves the edge indexes alone (no rebuild), and vice versa."""
+    nodes, edges = small_world()
+    store = EmbeddedStore(tmp_path / "s.db")
+    load(store, nodes, edges)
+
+    def roots() -> dict[str, int]:
+        return dict(store._conn.execute("SELECT name, rootpage FROM sqlite_master WHERE type='index'").fetchall())
+
+    before = roots()
+    with store.bulk():
+        store.upsert_nodes([org("test:new", "Newly listed")])
+        during = roots()
+        assert not set(deferrable_on("nodes")) & set(during)
+        assert set(deferrable_on("edges")) <= set(during)
+    after = roots()
+    assert {n: after[n] for n in deferrable_on("edges")} == {n: before[n] for n in deferrable_on("edges")}
+    assert set(after) == set(before)
+    with store.bulk():
+        store.upsert_edges([edge(EdgeKind.RELATED_TO, "test:new", nodes[0].id)])
+        assert set(deferrable_on("nodes")) <= set(roots())
+    assert set(roots()) == set(before)
+    assert [e.dst for e in store.edges_of("test:new")] == [nodes[0].id]
     store.close()
