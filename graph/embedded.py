@@ -186,18 +186,20 @@ class EmbeddedStore:
     def _end_bulk(self) -> None:
         self._keys.clear()
         self._deferred.clear()
-        if self._batch_open:  # a batch interrupted mid-write
-            self._rollback()
-        self._settle()
-        self._flush()
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
-            self._checkpointer = None
+        try:
+            if self._batch_open:  # a batch interrupted mid-write
+                self._rollback()
+            self._settle()
+            self._flush()
+        finally:  # also when settling failed: no thread left behind, the connection checkpoints itself again
+            if self._checkpointer is not None:
+                self._checkpointer.stop()
+                self._checkpointer = None
+            self._conn.execute("PRAGMA wal_autocheckpoint=1000")
         ensure_indexes(self._conn)
         self._conn.execute(f"PRAGMA cache_size={_CACHE}")
         self._conn.execute("PRAGMA shrink_memory")  # hand the load's page cache back
         self._conn.execute(f"PRAGMA mmap_size={_MMAP}")
-        self._conn.execute("PRAGMA wal_autocheckpoint=1000")
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _settle(self) -> None:

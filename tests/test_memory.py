@@ -57,7 +57,7 @@ def test_pauses_from_many_threads_leave_the_collector_on() -> None:
     assert gc.isenabled()
 
 
-def test_a_bulk_load_that_fails_still_gives_the_collector_back(tmp_path: Path) -> None:
+def test_a_bulk_load_that_fails_still_gives_the_collector_back_and_stops_its_checkpointer(tmp_path: Path) -> None:
     gc.enable()
     store = EmbeddedStore(tmp_path / "g.db")
     with pytest.raises(RuntimeError), store.bulk():
@@ -65,5 +65,6 @@ def test_a_bulk_load_that_fails_still_gives_the_collector_back(tmp_path: Path) -
         assert not gc.isenabled()
         raise RuntimeError("the source went away")
     assert gc.isenabled()
+    assert "rsgraph-checkpointer" not in [t.name for t in threading.enumerate()]
     assert store.get_node("test:a") is not None
     store.close()
