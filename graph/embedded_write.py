@@ -22,17 +22,24 @@ from graph.model import node_from_facts
 
 __all__ = ["append_edges", "known_keys", "write_edges", "write_nodes"]
 
-_EDGE_COLUMNS = "src, kind, dst, ekey, source, data, retrieved_at"
-_EDGE_UPSERT = (
-    f"INSERT INTO edges({_EDGE_COLUMNS}, lo, hi, version) VALUES(?,?,?,?,?,?,?,?,?,?) "
-    "ON CONFLICT(src, kind, dst, ekey) DO UPDATE SET lo=excluded.lo, hi=excluded.hi, source=excluded.source, "
-    "data=excluded.data, "
-    "retrieved_at=excluded.retrieved_at, version=excluded.version WHERE edges.data IS NOT excluded.data"
+_EDGE_CONFLICT = (
+    " ON CONFLICT(src, kind, dst, ekey) DO UPDATE SET lo=excluded.lo, hi=excluded.hi, source=excluded.source, "
+    "data=excluded.data, retrieved_at=excluded.retrieved_at, version=excluded.version "
+    "WHERE edges.data IS NOT excluded.data"
 )
-_EDGE_APPEND = f"INSERT INTO edges({_EDGE_COLUMNS}, lo, hi, version) VALUES(?,?,?,?,?,?,?,?,?,?)"
-# The same for undated rows (embedded_rows.UNDATED long): lo and hi take their default, NULL.
-_EDGE_UPSERT_UNDATED = _EDGE_UPSERT.replace(", lo, hi, version) VALUES(?,?,?,", ", version) VALUES(?,")
-_EDGE_APPEND_UNDATED = _EDGE_APPEND.replace(", lo, hi, version) VALUES(?,?,?,", ", version) VALUES(?,")
+
+
+def _edge_insert(*, dated: bool) -> str:
+    """INSERT of an edge row as :func:`graph.embedded_rows.prepare_edges` lays it out (undated: lo, hi NULL)."""
+    bounds = ["lo", "hi"] if dated else []
+    columns = ["src", "kind", "dst", "ekey", "source", "data", "retrieved_at", *bounds, "version"]
+    return f"INSERT INTO edges({', '.join(columns)}) VALUES({','.join('?' * len(columns))})"
+
+
+_EDGE_APPEND = _edge_insert(dated=True)
+_EDGE_APPEND_UNDATED = _edge_insert(dated=False)
+_EDGE_UPSERT = _EDGE_APPEND + _EDGE_CONFLICT
+_EDGE_UPSERT_UNDATED = _EDGE_APPEND_UNDATED + _EDGE_CONFLICT
 _NODE_UPSERT = (
     "INSERT INTO nodes(nid, id, kind, name, source, data, retrieved_at, version) VALUES(?,?,?,?,?,?,?,?) "
     "ON CONFLICT(nid) DO UPDATE SET kind=excluded.kind, name=excluded.name, source=excluded.source, "
