@@ -185,8 +185,9 @@ def test_a_bulk_load_checkpoints_beside_itself_and_leaves_no_thread_or_wal(tmp_p
         checkpointer = store._checkpointer
         assert checkpointer is not None
         store.upsert_nodes(generate_nodes(spec))
-        for chunk in range(0, 12000, 3000):
-            store.upsert_edges(list(generate_edges(spec))[chunk : chunk + 3000])
+        edges = list(generate_edges(spec))
+        for chunk in range(0, len(edges), 3000):
+            store.upsert_edges(edges[chunk : chunk + 3000])
             deadline = time.monotonic() + 10
             runs = checkpointer.runs
             while checkpointer.runs == runs and time.monotonic() < deadline:
